@@ -1,0 +1,110 @@
+package mdesim
+
+import "time"
+
+// Credentials the simulated tenant accepts by default.
+const (
+	DemoTenantID     = "4f8333ab-8e68-4eb3-851c-cbd7bdf4ed2b"
+	DemoClientID     = "81957979-7999-4c8d-b0b0-46d9031e7011"
+	DemoClientSecret = "mdesim-demo-secret"
+)
+
+// Simulated durations of the live response lifecycle (sim time).
+const (
+	PickupDelay        = 3 * time.Second  // from creation to InProgress
+	CommandGap         = 1 * time.Second  // between two commands
+	PutFileDuration    = 5 * time.Second  // one PutFile
+	RunScriptDuration  = 20 * time.Second // one RunScript
+	SlowScriptDuration = 8 * time.Minute  // RunScript of slow-scan.ps1
+	GetFileDuration    = 15 * time.Second // one GetFile
+	BigGetFileDuration = 45 * time.Second // GetFile of a path containing "big"
+)
+
+// Options configure a Sim. Zero values select the documented defaults.
+type Options struct {
+	// Devices is the fleet size (default 250, max 100_000). The well-known
+	// devices are always included; a negative value gives an empty fleet.
+	Devices int
+	// Seed makes the fleet and generated ids deterministic.
+	Seed int64
+	// TimeScale is simulated seconds per real second (default 1).
+	TimeScale float64
+	// Now is the real clock (default time.Now).
+	Now func() time.Time
+	// TenantID, ClientID and ClientSecret are the accepted credentials
+	// (defaults: the Demo* constants).
+	TenantID, ClientID, ClientSecret string
+	// TokenLifetime is the access token lifetime in real time (default 3599s).
+	TokenLifetime time.Duration
+	// QueueWindow is how long an offline device's action stays Pending
+	// before TimeOut (sim time; default 2h).
+	QueueWindow time.Duration
+	// LinkLifetime is the validity of result links (sim time; default 30m).
+	LinkLifetime time.Duration
+	// MaxConcurrent caps concurrent (Pending or InProgress) live response
+	// actions (default 25).
+	MaxConcurrent int
+	// SubmitPerMinute limits runliveresponse calls (default 10).
+	SubmitPerMinute int
+	// CallsPerMinute and CallsPerHour limit API calls per token
+	// (defaults 100 and 1500).
+	CallsPerMinute, CallsPerHour int
+	// Requestor is recorded on created actions (default: the ClientID).
+	Requestor string
+}
+
+// MaxDevices is the largest supported fleet.
+const MaxDevices = 100_000
+
+func (o Options) withDefaults() Options {
+	switch {
+	case o.Devices == 0:
+		o.Devices = 250
+	case o.Devices < 0:
+		o.Devices = 0
+	case o.Devices > MaxDevices:
+		o.Devices = MaxDevices
+	case o.Devices < len(wellKnown):
+		o.Devices = len(wellKnown)
+	}
+	if o.TimeScale <= 0 {
+		o.TimeScale = 1
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.TenantID == "" {
+		o.TenantID = DemoTenantID
+	}
+	if o.ClientID == "" {
+		o.ClientID = DemoClientID
+	}
+	if o.ClientSecret == "" {
+		o.ClientSecret = DemoClientSecret
+	}
+	if o.TokenLifetime <= 0 {
+		o.TokenLifetime = 3599 * time.Second
+	}
+	if o.QueueWindow <= 0 {
+		o.QueueWindow = 2 * time.Hour
+	}
+	if o.LinkLifetime <= 0 {
+		o.LinkLifetime = 30 * time.Minute
+	}
+	if o.MaxConcurrent <= 0 {
+		o.MaxConcurrent = 25
+	}
+	if o.SubmitPerMinute <= 0 {
+		o.SubmitPerMinute = 10
+	}
+	if o.CallsPerMinute <= 0 {
+		o.CallsPerMinute = 100
+	}
+	if o.CallsPerHour <= 0 {
+		o.CallsPerHour = 1500
+	}
+	if o.Requestor == "" {
+		o.Requestor = o.ClientID
+	}
+	return o
+}

@@ -33,6 +33,7 @@ type Nav struct {
 	Up, Down, PageUp, PageDown, Home, End key.Binding
 	Select                                key.Binding
 	NextPane, PrevPane                    key.Binding
+	Left, Right                           key.Binding // horizontal scroll in viewers
 }
 
 // Devices are the device list's bindings.
@@ -48,6 +49,7 @@ type Compose struct {
 	Remove, MoveUp, MoveDown                     key.Binding
 	EditItem, Comment, Preview, Submit           key.Binding
 	Upload, DeleteFile                           key.Binding
+	Toggle                                       key.Binding // check boxes in forms
 }
 
 // Confirm are the yes/no bindings of confirmation dialogs.
@@ -96,6 +98,8 @@ func Default() KeyMap {
 			Select:   bind("enter", "select", "enter"),
 			NextPane: bind("tab", "next pane", "tab"),
 			PrevPane: bind("shift+tab", "prev pane", "shift+tab"),
+			Left:     bind("←", "scroll left", "left"),
+			Right:    bind("→", "scroll right", "right"),
 		},
 		Devices: Devices{
 			Filter:      bind("/", "filter", "/"),
@@ -121,6 +125,7 @@ func Default() KeyMap {
 			Submit:       bind("ctrl+g", "review & submit", "ctrl+g"),
 			Upload:       bind("u", "upload to library", "u"),
 			DeleteFile:   bind("D", "delete from library", "D"),
+			Toggle:       bind("space", "toggle", "space"),
 		},
 		Confirm: Confirm{
 			Yes: bind("y", "yes", "y"),

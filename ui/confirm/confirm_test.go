@@ -1,0 +1,124 @@
+package confirm
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"mdlr/api"
+	"mdlr/keymap"
+	"mdlr/state"
+	"mdlr/ui/common"
+	"mdlr/ui/styles"
+)
+
+func newCommon() *common.Common {
+	km := keymap.Default()
+	return &common.Common{Ctx: context.Background(), Styles: styles.New(true), Keys: &km,
+		Now: func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) }}
+}
+
+func testPlan(health string) state.Plan {
+	return state.Plan{
+		Device: state.Device{ID: "7f3c9a1e0b2d4c6e8f0a1b2c3d4e5f6a7b8c9d0e", Name: "win-offline-07.contoso.local",
+			OSPlatform: "Windows10", HealthStatus: health},
+		Commands: []state.PlanCommand{
+			{Type: api.CommandPutFile, Name: "winpmem.exe"},
+			{Type: api.CommandRunScript, Name: "collect-triage.ps1", Args: `-OutPath C:\Windows\Temp\triage.zip -Days 3`},
+			{Type: api.CommandGetFile, Path: `C:\Windows\Temp\triage.zip`},
+		},
+		Comment: "IR-2231 triage of suspicious logon",
+	}
+}
+
+func shown(t *testing.T, health string) *Model {
+	t.Helper()
+	m := New(newCommon())
+	m.SetSize(100, 30)
+	p := testPlan(health)
+	m.Update(common.NavigateMsg{To: common.ConfirmScreen, Plan: &p})
+	return m
+}
+
+func press(code rune, text string) tea.KeyPressMsg { return tea.KeyPressMsg{Code: code, Text: text} }
+
+func TestDefaultIsNo(t *testing.T) {
+	for _, k := range []tea.KeyPressMsg{{Code: tea.KeyEnter}, {Code: tea.KeyEscape}, press('n', "n"), press('x', "x")} {
+		m := shown(t, "Active")
+		cmd := m.Update(k)
+		if m.Submitting() {
+			t.Fatalf("%v started a submission", k)
+		}
+		if cmd == nil {
+			if k.Code == 'x' {
+				continue
+			}
+			t.Fatalf("%v did nothing", k)
+		}
+		if _, ok := cmd().(common.BackMsg); !ok {
+			t.Fatalf("%v: want back, got %#v", k, cmd())
+		}
+	}
+}
+
+func TestYesSubmitsACopyOfThePlan(t *testing.T) {
+	m := shown(t, "Active")
+	cmd := m.Update(press('y', "y"))
+	if cmd == nil || !m.Submitting() {
+		t.Fatal("y did not submit")
+	}
+	sub, ok := cmd().(common.SubmitMsg)
+	if !ok || len(sub.Plan.Commands) != 3 || sub.Plan.Comment != "IR-2231 triage of suspicious logon" {
+		t.Fatalf("got %#v", sub)
+	}
+	if m.Update(press('y', "y")) != nil {
+		t.Fatal("a second y while submitting sent again")
+	}
+	if !strings.Contains(ansi.Strip(m.View()), "submitting…") {
+		t.Fatal("no submitting state")
+	}
+}
+
+func TestReadOnlyNeverSubmits(t *testing.T) {
+	m := shown(t, "Active")
+	m.c.ReadOnly = true
+	if cmd := m.Update(press('y', "y")); cmd != nil || m.Submitting() {
+		t.Fatal("read-only console submitted")
+	}
+	if !strings.Contains(ansi.Strip(m.View()), "read-only") {
+		t.Fatal("read-only not explained")
+	}
+}
+
+func TestBusyErrorInPlainWords(t *testing.T) {
+	m := shown(t, "Active")
+	m.Update(press('y', "y"))
+	busy := &api.Error{StatusCode: 400, Code: "ActiveRequestAlreadyExists", Method: "POST", Path: "/api/machines/x/runliveresponse"}
+	m.Update(common.SubmittedMsg{Err: busy})
+	v := ansi.Strip(m.View())
+	if m.Submitting() || !strings.Contains(v, "win-offline-07 already runs a live response action — wait for it or cancel it (2 → actions)") {
+		t.Fatalf("busy error not shown:\n%s", v)
+	}
+	m.Update(common.SubmittedMsg{Err: errors.New("late")}) // not submitting: ignored
+	if strings.Contains(ansi.Strip(m.View()), "late") {
+		t.Fatal("stray SubmittedMsg changed the screen")
+	}
+}
+
+func TestGoldenConfirmInactive(t *testing.T) {
+	m := shown(t, "Inactive")
+	golden.RequireEqual(t, []byte(ansi.Strip(m.View())))
+}
+
+func TestGoldenConfirmError(t *testing.T) {
+	m := shown(t, "Active")
+	m.Update(press('y', "y"))
+	m.Update(common.SubmittedMsg{Err: &api.Error{StatusCode: 503, Method: "POST", Path: "/api/machines/x/runliveresponse"}})
+	golden.RequireEqual(t, []byte(ansi.Strip(m.View())))
+}

@@ -1,0 +1,69 @@
+package devices
+
+import (
+	"context"
+
+	tea "charm.land/bubbletea/v2"
+
+	"mdlr/api"
+	"mdlr/state"
+)
+
+// Page sizes: the first page is small so the list is usable at once.
+const (
+	firstPageSize = 2000
+	nextPageSize  = 10000
+)
+
+// busyFilter selects live response actions that still occupy a device.
+const busyFilter = "type eq 'LiveResponse' and (status eq 'Pending' or status eq 'InProgress')"
+
+// pageMsg carries one streamed page of devices.
+type pageMsg struct {
+	gen      int
+	skip     int
+	top      int
+	machines []api.Machine
+	err      error
+}
+
+// busyMsg carries the devices that already run a live response action.
+type busyMsg struct {
+	gen  int
+	busy map[string]string // machine id → action id
+	err  error
+}
+
+// spinMsg advances the loading spinner.
+type spinMsg struct{ gen int }
+
+func loadPageCmd(ctx context.Context, svc api.Service, gen, skip, top int) tea.Cmd {
+	return func() tea.Msg {
+		ms, err := svc.ListMachines(ctx, api.ListOptions{Top: top, Skip: skip})
+		return pageMsg{gen: gen, skip: skip, top: top, machines: ms, err: err}
+	}
+}
+
+func loadBusyCmd(ctx context.Context, svc api.Service, gen int) tea.Cmd {
+	return func() tea.Msg {
+		acts, err := svc.ListMachineActions(ctx, api.ListOptions{Filter: busyFilter})
+		busy := make(map[string]string, len(acts))
+		for _, a := range acts {
+			if !api.IsTerminalStatus(a.Status) {
+				busy[a.MachineID] = a.ID
+			}
+		}
+		return busyMsg{gen: gen, busy: busy, err: err}
+	}
+}
+
+// trackedBusy returns the devices with an unfinished action tracked by the engine.
+func trackedBusy(views []state.ActionView) map[string]string {
+	out := make(map[string]string)
+	for _, v := range views {
+		if v.ActionID != "" && !api.IsTerminalStatus(v.Status) {
+			out[v.DeviceID] = v.ActionID
+		}
+	}
+	return out
+}

@@ -1,0 +1,233 @@
+package progress
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"mdlr/api"
+	"mdlr/state"
+	"mdlr/ui/chrome"
+	"mdlr/ui/inert"
+)
+
+// spinnerFrames are plain ASCII so that any terminal font can show them.
+var spinnerFrames = [...]string{"-", "\\", "|", "/"}
+
+// Column widths of the command table.
+const (
+	wIndex   = 3
+	wType    = 10
+	wState   = 12
+	wStarted = 9
+	wDur     = 8
+)
+
+// View implements common.Screen.
+func (m *Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	st := m.c.Styles
+	switch {
+	case m.loadErr != nil:
+		return chrome.Fit(st.Error.Render("could not open action "+inert.Text(m.id)+": "+inert.Text(api.Describe(m.loadErr))), m.width, m.height)
+	case !m.haveIt:
+		return chrome.Fit(st.Subtle.Render("loading action "+inert.Text(m.id)+"…"), m.width, m.height)
+	}
+	v := &m.view
+	now := m.c.Now()
+	t := inert.Text
+	lbl := func(s string) string { return st.Label.Render(s) + " " }
+	id := v.ActionID
+	if id == "" {
+		id = "(not assigned yet)"
+	}
+	lines := []string{
+		lbl("Action") + st.Bold.Render(t(id)) + "  " + lbl("device") + st.Bold.Render(t(v.DeviceName)),
+		lbl("Status") + m.statusText() + "  " + lbl("requested by") + t(orDash(v.Requestor)) +
+			"  " + lbl("created") + clock(v.Created) + "  " + lbl("elapsed") + duration(elapsed(v, now)),
+	}
+	if v.Comment != "" {
+		lines = append(lines, lbl("Comment")+t(v.Comment))
+	}
+	if v.Explain != "" {
+		lines = append(lines, st.Warning.Render(t(v.Explain)))
+	}
+	lines = append(lines, "")
+	lines = append(lines, m.tableLines(now)...)
+	body := strings.Join(lines, "\n")
+	footer := m.footerLines(now)
+	bodyH := max(0, m.height-len(footer))
+	return chrome.Fit(chrome.Fit(body, m.width, bodyH)+"\n"+strings.Join(footer, "\n"), m.width, m.height)
+}
+
+func (m *Model) statusText() string {
+	st := m.c.Styles
+	s := inert.Text(m.view.Status)
+	switch m.view.Status {
+	case api.StatusSucceeded:
+		return st.Status.Completed.Render(s)
+	case api.StatusFailed, api.StatusTimeOut:
+		return st.Status.Failed.Render(s)
+	case api.StatusCancelled:
+		return st.Status.Cancelled.Render(s)
+	case api.StatusPending:
+		return st.Status.Queued.Render(s)
+	}
+	return st.Status.Running.Render(s)
+}
+
+func (m *Model) tableLines(now time.Time) []string {
+	st := m.c.Styles
+	wTarget := max(10, m.width-2-wIndex-wType-wState-wStarted-wDur-5)
+	head := "  " + chrome.PadRight("#", wIndex) + chrome.PadRight("TYPE", wType) + chrome.PadRight("TARGET", wTarget) + " " +
+		chrome.PadRight("STATE", wState) + " " + chrome.PadRight("STARTED", wStarted) + " " + "DURATION"
+	out := []string{st.Header.Render(head)}
+	failedBefore, explainedNotRun := false, false
+	for i, c := range m.view.Commands {
+		marker := "  "
+		if i == m.cursor {
+			marker = "> "
+		}
+		target := inert.Text(c.Target)
+		if ansi.StringWidth(target) > wTarget {
+			target = ansi.Truncate(target, wTarget, "…")
+		}
+		started, dur := "", ""
+		if c.Started != nil {
+			started = clock(*c.Started)
+			switch {
+			case c.Ended != nil:
+				dur = duration(c.Ended.Sub(*c.Started))
+			case c.State == state.CmdRunning:
+				dur = duration(now.Sub(*c.Started))
+			}
+		}
+		line := marker + chrome.PadRight(strconv.Itoa(c.Index+1), wIndex) + chrome.TypeBadge(st, c.Type) + " " +
+			chrome.PadRight(target, wTarget) + " " + m.stateCell(c) + " " + chrome.PadRight(started, wStarted) + " " + dur
+		out = append(out, line)
+		for _, e := range c.Errors {
+			out = append(out, "     "+st.Error.Render(inert.Text(e)))
+		}
+		if c.State == state.CmdNotRun && !explainedNotRun {
+			explainedNotRun = true
+			why := "not run: the action ended first"
+			if failedBefore {
+				why = "not run: an earlier command failed"
+			}
+			out = append(out, "     "+st.Subtle.Render(why))
+		}
+		if c.State == state.CmdFailed {
+			failedBefore = true
+		}
+		if c.FetchErr != "" {
+			out = append(out, "     "+st.Warning.Render("result not fetched yet: "+inert.Text(c.FetchErr)))
+		}
+		if c.File != nil {
+			out = append(out, "     "+st.Subtle.Render("saved "+inert.Text(c.File.Path)+" ("+strconv.FormatInt(c.File.Bytes, 10)+" bytes)"))
+		}
+	}
+	return out
+}
+
+func (m *Model) stateCell(c state.CommandView) string {
+	st := m.c.Styles
+	s := chrome.PadRight(string(c.State), wState)
+	switch c.State {
+	case state.CmdRunning:
+		return st.Status.Running.Render(chrome.PadRight(spinnerFrames[m.frame%len(spinnerFrames)]+" running", wState))
+	case state.CmdCompleted:
+		return st.Status.Completed.Render(s)
+	case state.CmdFailed:
+		return st.Status.Failed.Render(s)
+	case state.CmdNotRun:
+		return st.Status.NotRun.Render(s)
+	}
+	return st.Status.Waiting.Render(s)
+}
+
+func (m *Model) footerLines(now time.Time) []string {
+	st := m.c.Styles
+	var out []string
+	switch m.phase {
+	case cancelComment:
+		out = append(out, st.Warning.Render("Cancel action "+inert.Text(m.view.ActionID)+": why? (required, enter to continue, esc to keep it running)"),
+			m.comment.View(m.width))
+	case cancelConfirm:
+		k := m.c.Keys.Confirm
+		out = append(out, st.Warning.Render("Cancel action "+inert.Text(m.view.ActionID)+" on "+inert.Text(m.view.DeviceName)+"?")+
+			" "+st.Bold.Render(k.Yes.Help().Key)+" cancel it · "+st.Bold.Render(k.No.Help().Key)+" keep it running")
+	case cancelSending:
+		out = append(out, st.Info.Render("cancelling…"))
+	}
+	if m.cancelErr != nil {
+		out = append(out, st.Error.Render("cancel: "+inert.Text(api.Describe(m.cancelErr))))
+	}
+	var parts []string
+	switch {
+	case m.view.Done:
+		done := "finished"
+		if m.view.OutDir != "" {
+			done += " · results in " + inert.Text(m.view.OutDir)
+		}
+		parts = append(parts, done)
+	case !m.nextPoll.IsZero():
+		secs := int(m.nextPoll.Sub(now).Round(time.Second) / time.Second)
+		if secs > 0 {
+			parts = append(parts, "next check in "+strconv.Itoa(secs)+"s")
+		} else {
+			parts = append(parts, "checking…")
+		}
+	default:
+		parts = append(parts, "waiting for the first check")
+	}
+	if m.budget != nil {
+		parts = append(parts, fmt.Sprintf("API budget %d/min · %d/h left", m.budget.MinuteRemaining, m.budget.HourRemaining))
+	}
+	out = append(out, st.Subtle.Render(strings.Join(parts, " · ")))
+	return out
+}
+
+func elapsed(v *state.ActionView, now time.Time) time.Duration {
+	if v.Created.IsZero() {
+		return 0
+	}
+	end := now
+	if api.IsTerminalStatus(v.Status) && !v.Updated.IsZero() {
+		end = v.Updated
+	}
+	return end.Sub(v.Created)
+}
+
+func clock(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format("15:04:05")
+}
+
+// duration renders d as "4s", "1m 9s" or "2h 3m".
+func duration(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	d = d.Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return strconv.Itoa(int(d/time.Second)) + "s"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm %ds", int(d/time.Minute), int(d%time.Minute/time.Second))
+	}
+	return fmt.Sprintf("%dh %dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

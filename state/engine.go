@@ -213,15 +213,33 @@ func (e *Engine) Track(ctx context.Context, actionID string) (ActionView, error)
 	return e.viewIntent(entry.IntentID), nil
 }
 
+// maxHistory bounds how many finished actions Reattach loads for listing.
+const maxHistory = 200
+
 // Reattach loads unfinished journal entries into tracking. Intents whose
 // outcome is unknown are resolved by searching the service's machine
 // actions; they are never resubmitted.
 func (e *Engine) Reattach(ctx context.Context) ([]ActionView, []error) {
-	entries, errs := e.j.Unfinished()
+	all, errs := e.j.List()
+	var entries []Entry
+	finished := 0
+	sort.Slice(all, func(a, b int) bool { return all[a].CreatedAt.After(all[b].CreatedAt) })
+	for _, en := range all {
+		if !en.Phase.Finished() {
+			entries = append(entries, en)
+			continue
+		}
+		// Finished actions are listed (newest first, bounded) but not polled.
+		if finished < maxHistory {
+			finished++
+			entries = append(entries, en)
+		}
+	}
 	for _, en := range entries {
 		t := &tracked{entry: en, scripts: map[int]*api.ScriptResult{}}
 		for _, r := range en.Results {
-			if r.ResultFile == "" {
+			// Outputs of finished actions stay on disk until asked for (ScriptOutput).
+			if r.ResultFile == "" || en.Phase.Finished() {
 				continue
 			}
 			res, err := e.j.LoadScriptResult(en.ActionID, r.Index)
@@ -239,6 +257,9 @@ func (e *Engine) Reattach(ctx context.Context) ([]ActionView, []error) {
 	}
 	var views []ActionView
 	for _, en := range entries {
+		if en.Phase.Finished() {
+			continue
+		}
 		if en.Phase == PhaseIntent || en.Phase == PhaseUnknown {
 			if _, _, err := e.resolve(ctx, en); err != nil {
 				errs = append(errs, err)

@@ -410,8 +410,12 @@ func TestTrackedFilesGetSafeNames(t *testing.T) {
 func TestAdaptiveInterval(t *testing.T) {
 	r := newRig(t)
 	v := r.submit(t, "d1", runScript, getZip)
+	if res := r.poll(t); res.Next >= state.DefaultMaxPoll {
+		t.Fatalf("just submitted: Next = %v, want the fast rate", res.Next)
+	}
+	r.clock.Advance(2 * time.Minute)
 	if res := r.poll(t); res.Next != state.DefaultMaxPoll {
-		t.Fatalf("queued: Next = %v", res.Next)
+		t.Fatalf("queued for minutes: Next = %v", res.Next)
 	}
 	if err := r.fake.Step(v.ActionID); err != nil {
 		t.Fatal(err)

@@ -80,6 +80,7 @@ func (e *Engine) Poll(ctx context.Context) (PollResult, error) {
 func (e *Engine) finishRound(r *round) PollResult {
 	rest := e.unfinished()
 	calls, allQueued := 0, len(rest) > 0
+	now := e.opts.Now()
 	statusIDs := 0
 	for _, en := range rest {
 		switch {
@@ -90,7 +91,8 @@ func (e *Engine) finishRound(r *round) PollResult {
 			statusIDs++
 		}
 		calls += len(pendingFetches(en))
-		if len(pendingFetches(en)) > 0 || en.Action == nil || en.Action.Status != api.StatusPending || anyStarted(en.Action.Commands) {
+		if len(pendingFetches(en)) > 0 || en.Action == nil || en.Action.Status != api.StatusPending ||
+			anyStarted(en.Action.Commands) || now.Sub(en.CreatedAt) < freshQueueGrace {
 			allQueued = false
 		}
 	}
@@ -107,7 +109,6 @@ func (e *Engine) finishRound(r *round) PollResult {
 		res.Next = max(res.Next, e.opts.MaxPoll)
 	}
 	e.interval = res.Next
-	now := e.opts.Now()
 	for id := range r.changed {
 		if t, ok := e.byIntent[id]; ok {
 			res.Changed = append(res.Changed, e.viewLocked(t, now))
@@ -117,6 +118,10 @@ func (e *Engine) finishRound(r *round) PollResult {
 	sortViewsNewestFirst(res.Changed)
 	return res
 }
+
+// freshQueueGrace is how long a just-submitted Pending action is polled at
+// the fast rate: most devices pick an action up within seconds.
+const freshQueueGrace = time.Minute
 
 // unfinished snapshots the tracked entries that are not finished.
 func (e *Engine) unfinished() []Entry {

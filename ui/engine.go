@@ -32,9 +32,10 @@ func (m *Model) submit(p state.Plan) tea.Cmd {
 		}
 	}
 	m.submitting = true
-	eng, ctx, out := m.c.Engine, m.c.Ctx, m.c.OutRoot
+	eng, ctx := m.c.Engine, m.c.Ctx
 	return func() tea.Msg {
-		v, err := eng.Submit(ctx, p, out)
+		// "" lets the engine save into <OutRoot>/<action id>.
+		v, err := eng.Submit(ctx, p, "")
 		return common.SubmittedMsg{Plan: p, View: v, Err: err}
 	}
 }

@@ -37,6 +37,7 @@ func (s *Sim) mintBlob(r *http.Request, a *action, idx int, expires time.Time) s
 	}
 	s.blobs[name] = &blob{action: a, index: idx, sig: sig, expires: expires}
 	s.mu.Unlock()
+	s.persist()
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"

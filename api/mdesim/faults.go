@@ -139,7 +139,10 @@ func (s *Sim) serveWithFaults(w *statusRecorder, r *http.Request, next http.Hand
 }
 
 // dropConnection closes the client connection without a response.
-func dropConnection(w http.ResponseWriter) {
+func dropConnection(w *statusRecorder) {
+	if w.beforeDrop != nil {
+		w.beforeDrop()
+	}
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		panic(http.ErrAbortHandler)

@@ -86,6 +86,7 @@ func (s *Sim) handleUploadLibrary(w http.ResponseWriter, r *http.Request) {
 	s.library[name] = f
 	j := f.json()
 	s.mu.Unlock()
+	s.persist()
 	j.Context = odataBase + "#LibraryFiles/$entity"
 	writeJSON(w, http.StatusOK, j)
 }
@@ -100,5 +101,6 @@ func (s *Sim) handleDeleteLibrary(w http.ResponseWriter, name string) {
 		writeError(w, http.StatusNotFound, codeNotFound, "Library file '"+name+"' was not found")
 		return
 	}
+	s.persist()
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -218,6 +218,7 @@ func (s *Sim) handleRunLiveResponse(w http.ResponseWriter, r *http.Request, key 
 		writeError(w, rerr.status, rerr.code, rerr.msg)
 		return
 	}
+	s.persist()
 	view.Context = odataBase + "#MachineActions/$entity"
 	writeJSON(w, http.StatusCreated, view)
 }

@@ -209,6 +209,7 @@ func (s *Sim) handleCancel(w http.ResponseWriter, r *http.Request, id string) {
 	a.cancelled, a.cancelAt, a.cancelRequestor, a.cancelComment = true, now, s.opts.Requestor, comment
 	j := s.actionViewLocked(a)
 	s.mu.Unlock()
+	s.persist()
 	j.Context = odataBase + "#MachineActions/$entity"
 	writeJSON(w, http.StatusOK, j)
 }

@@ -51,6 +51,14 @@ type Options struct {
 	CallsPerMinute, CallsPerHour int
 	// Requestor is recorded on created actions (default: the ClientID).
 	Requestor string
+	// StateFile, when set, makes the tenant survive a restart: New loads it
+	// if it exists, and every state change (live response submission,
+	// cancellation, library upload or delete, result link) rewrites it
+	// atomically. It holds the actions, the library (uploaded content
+	// included), the id generator, the counters and the sim clock. An
+	// unusable file is renamed to StateFile+".corrupt" and the tenant starts
+	// fresh; see (*Sim).LoadError.
+	StateFile string
 }
 
 // MaxDevices is the largest supported fleet.

@@ -10,10 +10,16 @@ import (
 
 // Sim is a simulated Defender tenant. It is safe for concurrent use.
 type Sim struct {
-	opts      Options
-	realEpoch time.Time
-	fleet     *fleet
-	log       requestLog
+	opts     Options
+	realBase time.Time // real instant at which the sim clock read simBase
+	simBase  time.Time
+	fleet    *fleet
+	log      requestLog
+	loadErr  error // set once by New
+
+	saveMu   sync.Mutex // serialises state file writes; never held with mu
+	savedGen uint64     // generation of the last snapshot written (saveMu)
+	saveErr  error      // result of the last write (saveMu)
 
 	mu         sync.Mutex
 	tokens     map[string]time.Time // access token → real expiry
@@ -25,7 +31,9 @@ type Sim struct {
 	perMachine map[string]int // LR actions created per machine id
 	created    int            // LR actions created through the API
 	blobs      map[string]*blob
+	idSrc      *rand.PCG // idRand's source, persisted in the state file
 	idRand     *rand.Rand
+	stateGen   uint64 // snapshots taken for the state file
 	faults     Faults
 	faultRand  *rand.Rand
 }
@@ -41,7 +49,8 @@ func New(opts Options) *Sim {
 	now := opts.Now()
 	s := &Sim{
 		opts:       opts,
-		realEpoch:  now,
+		realBase:   now,
+		simBase:    now.UTC(),
 		fleet:      &fleet{seed: opts.Seed, size: opts.Devices, epoch: now.UTC()},
 		tokens:     map[string]time.Time{},
 		calls:      map[string]*window{},
@@ -49,13 +58,34 @@ func New(opts Options) *Sim {
 		actionByID: map[string]*action{},
 		perMachine: map[string]int{},
 		blobs:      map[string]*blob{},
-		idRand:     rand.New(rand.NewPCG(uint64(opts.Seed), 0x5eed)),
+		idSrc:      rand.NewPCG(uint64(opts.Seed), 0x5eed),
 	}
+	s.idRand = rand.New(s.idSrc)
 	s.SetFaults(Faults{})
-	if s.fleet.size > 5 {
-		s.seedBusyAction()
+	loaded := false
+	if opts.StateFile != "" {
+		loaded, s.loadErr = s.loadState()
+	}
+	if !loaded {
+		if s.fleet.size > 5 {
+			s.seedBusyAction()
+		}
+		s.persist() // pin the epoch and the busy action of a fresh tenant
 	}
 	return s
+}
+
+// LoadError reports why Options.StateFile could not be loaded (nil when it
+// was loaded, absent or not configured). When the file was unusable the
+// tenant started fresh and the file was kept as StateFile+".corrupt".
+func (s *Sim) LoadError() error { return s.loadErr }
+
+// SaveError returns the error of the most recent write of Options.StateFile
+// (nil after a successful write or when no state file is configured).
+func (s *Sim) SaveError() error {
+	s.saveMu.Lock()
+	defer s.saveMu.Unlock()
+	return s.saveErr
 }
 
 // seedBusyAction gives the busy device a never-ending action by another requestor.
@@ -77,37 +107,49 @@ func (s *Sim) seedBusyAction() {
 	s.actionByID[a.id] = a
 }
 
-// simNow is the simulated time: it starts at the real clock and runs
-// TimeScale times faster.
-func (s *Sim) simNow() time.Time {
-	real := s.opts.Now().Sub(s.realEpoch)
-	return s.realEpoch.Add(time.Duration(float64(real) * s.opts.TimeScale)).UTC()
+// simNow is the simulated time: it starts at the real clock (or where a
+// loaded state file left it) and runs TimeScale times faster.
+func (s *Sim) simNow() time.Time { return s.simAt(s.opts.Now()) }
+
+// simAt is the simulated time at real instant real.
+func (s *Sim) simAt(real time.Time) time.Time {
+	return s.simBase.Add(time.Duration(float64(real.Sub(s.realBase)) * s.opts.TimeScale)).UTC()
 }
 
 // SimNow returns the simulated time used for action timestamps.
 func (s *Sim) SimNow() time.Time { return s.simNow() }
 
-// newID returns a deterministic GUID; s.mu must be held or s not yet shared.
+// newID returns a deterministic GUID not used by any action; s.mu must be
+// held or s not yet shared.
 func (s *Sim) newID() string {
-	var b [16]byte
-	for i := 0; i < 16; i += 8 {
-		v := s.idRand.Uint64()
-		for j := 0; j < 8; j++ {
-			b[i+j] = byte(v >> (8 * j))
+	for {
+		var b [16]byte
+		for i := 0; i < 16; i += 8 {
+			v := s.idRand.Uint64()
+			for j := 0; j < 8; j++ {
+				b[i+j] = byte(v >> (8 * j))
+			}
+		}
+		if id := formatGUID(b); s.actionByID[id] == nil {
+			return id
 		}
 	}
-	return formatGUID(b)
 }
 
 // ServeHTTP routes token, API and blob requests, applying faults first.
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w}
-	defer func() {
+	var once sync.Once
+	record := func() {
 		s.log.add(RequestRecord{
 			Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
 			HadAuth: r.Header.Get("Authorization") != "", Status: rec.status, At: s.opts.Now(),
 		})
-	}()
+	}
+	// A dropped request is logged before its connection closes, so a client
+	// that sees the transport error also sees the record.
+	rec.beforeDrop = func() { once.Do(record) }
+	defer once.Do(record)
 	s.serveWithFaults(rec, r, s.route)
 }
 
@@ -175,7 +217,8 @@ func (s *Sim) DeviceCount() int { return s.fleet.size }
 // statusRecorder remembers the status written through it.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	status     int
+	beforeDrop func() // called before the connection is dropped
 }
 
 func (r *statusRecorder) WriteHeader(code int) {

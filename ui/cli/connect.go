@@ -67,7 +67,7 @@ func Connect(ctx context.Context, c Connection, env Env, so SessionOptions) (*Se
 	if c.Demo {
 		stateDir = filepath.Join(stateDir, "demo")
 		opts := demoOptions(env)
-		// TODO(state file) opts.StateFile = filepath.Join(stateDir, "simulated-tenant.json")
+		opts.StateFile = filepath.Join(stateDir, "simulated-tenant.json")
 		sim := mdesim.New(opts)
 		srv, err := sim.Start("127.0.0.1:0")
 		if err != nil {

@@ -50,8 +50,8 @@ type paramKV struct {
 type commandSpec struct {
 	typ      string
 	params   []paramKV
-	duration time.Duration
-	fail     string // error text when the command fails; "" on success
+	duration time.Duration // at TimeScale 1
+	fail     string        // error text when the command fails; "" on success
 }
 
 func (c commandSpec) param(key string) string {
@@ -64,7 +64,11 @@ func (c commandSpec) param(key string) string {
 }
 
 // action is a live response machine action; its state at any instant is
-// derived from the sim clock by at.
+// derived from the clock by at. All its times are on the real clock; its
+// durations (command durations, pickup delay, command gap, queue window)
+// are meant at TimeScale 1 and divided by scale, the TimeScale in force
+// when it was created, so a restart under another TimeScale does not
+// rewrite its history.
 type action struct {
 	id          string
 	machineID   string
@@ -72,9 +76,10 @@ type action struct {
 	machineOS   string
 	requestor   string
 	comment     string
-	created     time.Time // sim time
-	offline     bool      // the device never picks it up: Pending then TimeOut
-	endless     bool      // runs until cancelled (the busy device)
+	created     time.Time
+	scale       float64 // TimeScale at creation (> 0)
+	offline     bool    // the device never picks it up: Pending then TimeOut
+	endless     bool    // runs until cancelled (the busy device)
 	commands    []commandSpec
 
 	cancelled       bool
@@ -97,7 +102,18 @@ type actionState struct {
 	commands   []commandState
 }
 
-// at computes the action's state at sim time t.
+// scaled converts a duration at TimeScale 1 into the action's real time.
+func (a *action) scaled(d time.Duration) time.Duration { return scaleDuration(d, a.scale) }
+
+// scaleDuration divides d by scale (a positive TimeScale).
+func scaleDuration(d time.Duration, scale float64) time.Duration {
+	if scale == 1 || scale <= 0 {
+		return d
+	}
+	return time.Duration(float64(d) / scale)
+}
+
+// at computes the action's state at instant t; queueWindow is at TimeScale 1.
 func (a *action) at(t time.Time, queueWindow time.Duration) actionState {
 	if a.cancelled && !t.Before(a.cancelAt) {
 		s := a.progress(a.cancelAt, queueWindow)
@@ -120,19 +136,19 @@ func (a *action) progress(t time.Time, queueWindow time.Duration) actionState {
 	}
 	switch {
 	case a.offline:
-		if deadline := a.created.Add(queueWindow); !t.Before(deadline) {
+		if deadline := a.created.Add(a.scaled(queueWindow)); !t.Before(deadline) {
 			s.status, s.lastUpdate = statusTimeOut, deadline
 		}
 		return s
 	case a.endless:
-		start := a.created.Add(PickupDelay)
+		start := a.created.Add(a.scaled(PickupDelay))
 		s.status, s.lastUpdate = statusInProgress, start
 		if len(s.commands) > 0 {
 			s.commands[0].status, s.commands[0].start = cmdInProgress, &start
 		}
 		return s
 	}
-	pickup := a.created.Add(PickupDelay)
+	pickup := a.created.Add(a.scaled(PickupDelay))
 	if t.Before(pickup) {
 		return s
 	}
@@ -142,7 +158,7 @@ func (a *action) progress(t time.Time, queueWindow time.Duration) actionState {
 		if t.Before(cur) {
 			return s
 		}
-		start, end := cur, cur.Add(c.duration)
+		start, end := cur, cur.Add(a.scaled(c.duration))
 		cs := &s.commands[i]
 		cs.start = &start
 		if t.Before(end) {
@@ -158,13 +174,13 @@ func (a *action) progress(t time.Time, queueWindow time.Duration) actionState {
 			return s
 		}
 		cs.status = cmdCompleted
-		cur = end.Add(CommandGap)
+		cur = end.Add(a.scaled(CommandGap))
 	}
 	s.status = statusSucceeded
 	return s
 }
 
-// planCommand fills in a command's duration and outcome for a device.
+// planCommand fills in a command's duration (at TimeScale 1) and outcome for a device.
 func planCommand(c commandSpec, m *machine) commandSpec {
 	switch c.typ {
 	case typePutFile:

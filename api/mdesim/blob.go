@@ -15,7 +15,7 @@ type blob struct {
 	action  *action
 	index   int
 	sig     string
-	expires time.Time // sim time
+	expires time.Time
 }
 
 func randomHex(n int) string {
@@ -29,7 +29,7 @@ func randomHex(n int) string {
 func (s *Sim) mintBlob(r *http.Request, a *action, idx int, expires time.Time) string {
 	name, sig := randomHex(16), randomHex(24)
 	s.mu.Lock()
-	cutoff := s.simNow().Add(-2 * s.opts.LinkLifetime)
+	cutoff := s.now().Add(-2 * s.Scaled(s.opts.LinkLifetime))
 	for k, b := range s.blobs {
 		if b.expires.Before(cutoff) {
 			delete(s.blobs, k)
@@ -77,7 +77,7 @@ func (s *Sim) handleBlob(w http.ResponseWriter, r *http.Request, name string) {
 	}
 	s.mu.Lock()
 	b := s.blobs[name]
-	now := s.simNow()
+	now := s.now()
 	s.mu.Unlock()
 	if b == nil {
 		writeStorageError(w, http.StatusNotFound, "BlobNotFound", "The specified blob does not exist.")

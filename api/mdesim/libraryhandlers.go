@@ -69,7 +69,7 @@ func (s *Sim) handleUploadLibrary(w http.ResponseWriter, r *http.Request) {
 	}
 	override := strings.EqualFold(fields["OverrideIfExists"], "true")
 	hasParams := strings.EqualFold(fields["HasParameters"], "true")
-	now := s.simNow()
+	now := s.now()
 	s.mu.Lock()
 	old := s.library[name]
 	if old != nil && !override {

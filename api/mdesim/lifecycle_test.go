@@ -194,9 +194,82 @@ func TestBusyDeviceFreedByCancel(t *testing.T) {
 
 func TestTimeScale(t *testing.T) {
 	h := newHarness(t, Options{TimeScale: 10})
-	id := h.submit(DeviceAnalyst, []string{"GetFile", "Path", `C:\a.log`})
-	h.clock.Advance((PickupDelay + GetFileDuration) / 10)
-	if a := h.getAction(id); a["status"] != "Succeeded" {
-		t.Errorf("at 10x, %v real should finish: %v", (PickupDelay+GetFileDuration)/10, a["status"])
+	if got := h.sim.Scaled(RunScriptDuration); got != 2*time.Second {
+		t.Fatalf("Scaled(RunScriptDuration) at 10x = %v, want 2s", got)
+	}
+	submitted := h.clock.Now()
+	id := h.submit(DeviceAnalyst, []string{"RunScript", "ScriptName", ScriptProcessList})
+	a := h.getAction(id)
+	if want := submitted.UTC().Format(timeLayout); a["creationDateTimeUtc"] != want || a["lastUpdateDateTimeUtc"] != want {
+		t.Errorf("creation %v / lastUpdate %v, want the clock's now %s", a["creationDateTimeUtc"], a["lastUpdateDateTimeUtc"], want)
+	}
+	start := submitted.Add(h.sim.Scaled(PickupDelay))
+	end := start.Add(h.sim.Scaled(RunScriptDuration))
+	h.clock.Set(end.Add(-time.Nanosecond))
+	if a := h.getAction(id); a["status"] != "InProgress" {
+		t.Errorf("just before %v of clock time: %v, want InProgress", end.Sub(submitted), a["status"])
+	}
+	h.clock.Set(end)
+	a = h.getAction(id)
+	if a["status"] != "Succeeded" {
+		t.Fatalf("after Scaled(PickupDelay)+Scaled(RunScriptDuration) = %v: %v, want Succeeded", end.Sub(submitted), a["status"])
+	}
+	c := commandsOf(a)[0]
+	if c["startTime"] != start.UTC().Format(timeLayout) || c["endTime"] != end.UTC().Format(timeLayout) ||
+		a["lastUpdateDateTimeUtc"] != end.UTC().Format(timeLayout) {
+		t.Errorf("startTime %v endTime %v lastUpdate %v, want %s .. %s (%v apart)",
+			c["startTime"], c["endTime"], a["lastUpdateDateTimeUtc"], start.Format(timeLayout), end.Format(timeLayout), end.Sub(start))
+	}
+	if a["creationDateTimeUtc"] != submitted.UTC().Format(timeLayout) {
+		t.Errorf("creationDateTimeUtc moved: %v", a["creationDateTimeUtc"])
+	}
+
+	// Result links live LinkLifetime/10.
+	status, link, b := h.link(id, 0)
+	if status != 200 {
+		t.Fatalf("link: %d %s", status, b)
+	}
+	h.clock.Advance(h.sim.Scaled(30*time.Minute) - time.Second)
+	if status, _ := h.fetchBlob(link, ""); status != 200 {
+		t.Errorf("link before Scaled(LinkLifetime): %d", status)
+	}
+	h.clock.Advance(time.Second)
+	if status, _ := h.fetchBlob(link, ""); status != 403 {
+		t.Errorf("link after Scaled(LinkLifetime): %d", status)
+	}
+}
+
+func TestTimeScaleQueueWindowAndTimestamps(t *testing.T) {
+	h := newHarness(t, Options{TimeScale: 10, QueueWindow: 2 * time.Hour})
+	id := h.submit(DeviceOffline, []string{"GetFile", "Path", `C:\a.log`})
+	created := h.clock.Now()
+	h.advance(h.sim.Scaled(2*time.Hour) - time.Second)
+	if a := h.getAction(id); a["status"] != "Pending" {
+		t.Fatalf("before Scaled(QueueWindow): %v", a["status"])
+	}
+	h.clock.Advance(time.Second)
+	a := h.getAction(id)
+	if want := created.Add(12 * time.Minute).UTC().Format(timeLayout); a["status"] != "TimeOut" || a["lastUpdateDateTimeUtc"] != want {
+		t.Errorf("after Scaled(QueueWindow): %v at %v, want TimeOut at %s", a["status"], a["lastUpdateDateTimeUtc"], want)
+	}
+
+	// No timestamp the tenant returns lies in the future of its clock.
+	now := h.clock.Now().UTC().Format(timeLayout)
+	status, _, b := h.do("GET", "/api/machineactions", nil)
+	if status != 200 {
+		t.Fatalf("list: %d %s", status, b)
+	}
+	for _, v := range obj(t, b)["value"].([]any) {
+		for _, k := range []string{"creationDateTimeUtc", "lastUpdateDateTimeUtc"} {
+			if ts, _ := v.(map[string]any)[k].(string); ts > now {
+				t.Errorf("%s %s is after the clock's now %s", k, ts, now)
+			}
+		}
+	}
+	_, page, _ := h.listMachines("$top=50")
+	for _, m := range page.Value {
+		if ls, _ := m["lastSeen"].(string); ls == "" || ls[:19] > now[:19] {
+			t.Errorf("lastSeen %q is after the clock's now %s", ls, now)
+		}
 	}
 }

@@ -235,7 +235,7 @@ func (s *Sim) createActionLocked(m *machine, cmds []commandSpec, comment string)
 			return nil, badRequest(codeInvalidInput, "Library file '%s' (command %d) was not found in the live response library", name, i)
 		}
 	}
-	now := s.simNow()
+	now := s.now()
 	active := 0
 	for _, a := range s.actions {
 		if isTerminal(a.at(now, s.opts.QueueWindow).status) {
@@ -252,7 +252,7 @@ func (s *Sim) createActionLocked(m *machine, cmds []commandSpec, comment string)
 	}
 	a := &action{
 		id: s.newID(), machineID: m.id, machineName: m.name, machineOS: m.os,
-		requestor: s.opts.Requestor, comment: comment, created: now, offline: m.offline(),
+		requestor: s.opts.Requestor, comment: comment, created: now, scale: s.opts.TimeScale, offline: m.offline(),
 	}
 	for _, c := range cmds {
 		a.commands = append(a.commands, planCommand(c, m))

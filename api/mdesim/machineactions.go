@@ -63,9 +63,9 @@ func optString(s string) *string {
 	return &s
 }
 
-// actionViewLocked renders an action at the current sim time. s.mu must be held.
+// actionViewLocked renders an action at the current time. s.mu must be held.
 func (s *Sim) actionViewLocked(a *action) actionJSON {
-	st := a.at(s.simNow(), s.opts.QueueWindow)
+	st := a.at(s.now(), s.opts.QueueWindow)
 	j := actionJSON{
 		ID: a.id, Type: "LiveResponse", Requestor: a.requestor, RequestorComment: a.comment,
 		RequestSource: "PublicApi", Status: st.status, MachineID: a.machineID, ComputerDNSName: a.machineName,
@@ -199,7 +199,7 @@ func (s *Sim) handleCancel(w http.ResponseWriter, r *http.Request, id string) {
 		writeError(w, http.StatusNotFound, codeNotFound, "Machine action "+id+" was not found")
 		return
 	}
-	now := s.simNow()
+	now := s.now()
 	if st := a.at(now, s.opts.QueueWindow); isTerminal(st.status) {
 		s.mu.Unlock()
 		writeError(w, http.StatusBadRequest, codeInvalidInput,
@@ -231,7 +231,7 @@ func (s *Sim) handleResultLink(w http.ResponseWriter, r *http.Request, id, fn st
 		writeError(w, http.StatusNotFound, codeNotFound, "Machine action "+id+" was not found")
 		return
 	}
-	now := s.simNow()
+	now := s.now()
 	st := a.at(now, s.opts.QueueWindow)
 	if idx >= len(a.commands) {
 		s.mu.Unlock()
@@ -245,7 +245,7 @@ func (s *Sim) handleResultLink(w http.ResponseWriter, r *http.Request, id, fn st
 			"No result is available for command "+val+" ("+c.typ+", status "+st.commands[idx].status+")")
 		return
 	}
-	expires := now.Add(s.opts.LinkLifetime)
+	expires := now.Add(s.Scaled(s.opts.LinkLifetime))
 	s.mu.Unlock()
 	if s.linksExpired() {
 		expires = now.Add(-time.Minute)

@@ -1,6 +1,9 @@
 package mdesim
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Credentials the simulated tenant accepts by default.
 const (
@@ -9,7 +12,8 @@ const (
 	DemoClientSecret = "mdesim-demo-secret"
 )
 
-// Simulated durations of the live response lifecycle (sim time).
+// Simulated durations of the live response lifecycle at TimeScale 1; at
+// TimeScale k each lasts 1/k as long on the clock (see (*Sim).Scaled).
 const (
 	PickupDelay        = 3 * time.Second  // from creation to InProgress
 	CommandGap         = 1 * time.Second  // between two commands
@@ -27,9 +31,13 @@ type Options struct {
 	Devices int
 	// Seed makes the fleet and generated ids deterministic.
 	Seed int64
-	// TimeScale is simulated seconds per real second (default 1).
+	// TimeScale speeds up the simulated lifecycle (default 1): the pickup
+	// delay, command gaps and durations, QueueWindow and LinkLifetime are
+	// divided by it. It never shifts the clock: every timestamp the tenant
+	// returns is read from Now, so at TimeScale 10 a RunScript takes
+	// RunScriptDuration/10 and its startTime and endTime are that far apart.
 	TimeScale float64
-	// Now is the real clock (default time.Now).
+	// Now is the clock every timestamp is read from (default time.Now).
 	Now func() time.Time
 	// TenantID, ClientID and ClientSecret are the accepted credentials
 	// (defaults: the Demo* constants).
@@ -37,9 +45,10 @@ type Options struct {
 	// TokenLifetime is the access token lifetime in real time (default 3599s).
 	TokenLifetime time.Duration
 	// QueueWindow is how long an offline device's action stays Pending
-	// before TimeOut (sim time; default 2h).
+	// before TimeOut (at TimeScale 1; default 2h).
 	QueueWindow time.Duration
-	// LinkLifetime is the validity of result links (sim time; default 30m).
+	// LinkLifetime is the validity of result links (at TimeScale 1;
+	// default 30m).
 	LinkLifetime time.Duration
 	// MaxConcurrent caps concurrent (Pending or InProgress) live response
 	// actions (default 25).
@@ -55,8 +64,10 @@ type Options struct {
 	// if it exists, and every state change (live response submission,
 	// cancellation, library upload or delete, result link) rewrites it
 	// atomically. It holds the actions, the library (uploaded content
-	// included), the id generator, the counters and the sim clock. An
-	// unusable file is renamed to StateFile+".corrupt" and the tenant starts
+	// included), the id generator, the counters and the fleet's epoch; all
+	// times in it are on the clock (Now), so a restarted tenant simply
+	// carries on. An unusable file (including one in an older format) is
+	// renamed to StateFile+".corrupt" and the tenant starts
 	// fresh; see (*Sim).LoadError.
 	StateFile string
 }
@@ -75,7 +86,7 @@ func (o Options) withDefaults() Options {
 	case o.Devices < len(wellKnown):
 		o.Devices = len(wellKnown)
 	}
-	if o.TimeScale <= 0 {
+	if !(o.TimeScale > 0) || math.IsInf(o.TimeScale, 0) { // also NaN
 		o.TimeScale = 1
 	}
 	if o.Now == nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -14,21 +15,21 @@ import (
 )
 
 // stateVersion is the format of the state file; other versions are refused.
-const stateVersion = 1
+// Version 1 kept a simulated clock running TimeScale times faster than the
+// real one; version 2 keeps every time on the real clock and records each
+// action's TimeScale instead.
+const stateVersion = 2
 
 // stateFile is what Options.StateFile holds: everything a restarted
 // process needs to present the same tenant. Action lifecycles are derived
-// from the clock, so an action is its spec plus its creation time.
+// from the clock, so an action is its spec plus its creation time and the
+// TimeScale it was created under.
 type stateFile struct {
 	Version int   `json:"version"`
 	Seed    int64 `json:"seed"`
 	// Epoch dates the fleet and the built-in library (real clock at the
 	// tenant's first start).
 	Epoch time.Time `json:"epoch"`
-	// ClockReal and ClockSim are the real and simulated time at the save:
-	// the sim clock carries on from there at the current TimeScale.
-	ClockReal time.Time `json:"clockReal"`
-	ClockSim  time.Time `json:"clockSim"`
 	// IDState is the marshalled id generator (rand.PCG).
 	IDState    []byte          `json:"idState"`
 	Created    int             `json:"created"`
@@ -46,6 +47,7 @@ type actionRecord struct {
 	Requestor       string          `json:"requestor"`
 	Comment         string          `json:"comment"`
 	Created         time.Time       `json:"created"`
+	Scale           float64         `json:"scale"` // TimeScale at creation
 	Offline         bool            `json:"offline,omitempty"`
 	Endless         bool            `json:"endless,omitempty"`
 	Commands        []commandRecord `json:"commands"`
@@ -55,8 +57,8 @@ type actionRecord struct {
 	CancelComment   string          `json:"cancelComment,omitempty"`
 }
 
-// commandRecord keeps the planned duration and outcome, so a restart under
-// different constants does not rewrite history.
+// commandRecord keeps the planned duration (at TimeScale 1) and outcome, so
+// a restart under different constants does not rewrite history.
 type commandRecord struct {
 	Type     string        `json:"type"`
 	Params   []paramKV     `json:"params"`
@@ -89,11 +91,10 @@ type blobRecord struct {
 // snapshotLocked copies the persistent state. s.mu must be held. Command
 // params and library content are never mutated, so they are shared.
 func (s *Sim) snapshotLocked() *stateFile {
-	real := s.opts.Now()
 	idState, _ := s.idSrc.MarshalBinary() // cannot fail
 	st := &stateFile{
 		Version: stateVersion, Seed: s.opts.Seed, Epoch: s.fleet.epoch,
-		ClockReal: real, ClockSim: s.simAt(real), IDState: idState, Created: s.created,
+		IDState: idState, Created: s.created,
 		PerMachine: make(map[string]int, len(s.perMachine)),
 		Actions:    make([]actionRecord, len(s.actions)),
 		Library:    make([]libraryRecord, 0, len(s.library)),
@@ -105,7 +106,7 @@ func (s *Sim) snapshotLocked() *stateFile {
 	for i, a := range s.actions {
 		r := actionRecord{
 			ID: a.id, MachineID: a.machineID, MachineName: a.machineName, MachineOS: a.machineOS,
-			Requestor: a.requestor, Comment: a.comment, Created: a.created, Offline: a.offline, Endless: a.endless,
+			Requestor: a.requestor, Comment: a.comment, Created: a.created, Scale: a.scale, Offline: a.offline, Endless: a.endless,
 			Commands:  make([]commandRecord, len(a.commands)),
 			Cancelled: a.cancelled, CancelAt: a.cancelAt, CancelRequestor: a.cancelRequestor, CancelComment: a.cancelComment,
 		}
@@ -241,8 +242,8 @@ func (s *Sim) restore(data []byte) error {
 		return fmt.Errorf("version %d, want %d", st.Version, stateVersion)
 	case st.Seed != s.opts.Seed:
 		return fmt.Errorf("written for seed %d, not %d", st.Seed, s.opts.Seed)
-	case st.Epoch.IsZero() || st.ClockReal.IsZero() || st.ClockSim.IsZero():
-		return errors.New("missing clock")
+	case st.Epoch.IsZero():
+		return errors.New("missing epoch")
 	case st.Created < 0:
 		return errors.New("negative action count")
 	}
@@ -306,7 +307,6 @@ func (s *Sim) restore(data []byte) error {
 	}
 
 	s.fleet.epoch = st.Epoch.UTC()
-	s.realBase, s.simBase = st.ClockReal, st.ClockSim.UTC()
 	s.idSrc = idSrc
 	s.idRand = rand.New(idSrc)
 	s.created, s.perMachine = st.Created, perMachine
@@ -323,9 +323,12 @@ func (r actionRecord) action() (*action, error) {
 	if r.Cancelled && r.CancelAt.IsZero() {
 		return nil, errors.New("cancelled without a cancellation time")
 	}
+	if !(r.Scale > 0) || math.IsInf(r.Scale, 0) {
+		return nil, fmt.Errorf("invalid time scale %v", r.Scale)
+	}
 	a := &action{
 		id: strings.ToLower(r.ID), machineID: r.MachineID, machineName: r.MachineName, machineOS: r.MachineOS,
-		requestor: r.Requestor, comment: r.Comment, created: r.Created.UTC(), offline: r.Offline, endless: r.Endless,
+		requestor: r.Requestor, comment: r.Comment, created: r.Created.UTC(), scale: r.Scale, offline: r.Offline, endless: r.Endless,
 		cancelled: r.Cancelled, cancelAt: r.CancelAt.UTC(), cancelRequestor: r.CancelRequestor, cancelComment: r.CancelComment,
 	}
 	for _, c := range r.Commands {

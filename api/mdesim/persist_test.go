@@ -241,7 +241,9 @@ func TestStateFileUnusable(t *testing.T) {
 		"truncated":    good[:len(good)/2],
 		"empty":        {},
 		"wrong seed":   bytes.Replace(good, []byte(`"seed":0`), []byte(`"seed":42`), 1),
-		"wrong format": bytes.Replace(good, []byte(`"version":1`), []byte(`"version":99`), 1),
+		"wrong format": bytes.Replace(good, []byte(`"version":2`), []byte(`"version":99`), 1),
+		"old format":   bytes.Replace(good, []byte(`"version":2`), []byte(`"version":1`), 1),
+		"bad scale":    bytes.Replace(good, []byte(`"scale":1`), []byte(`"scale":0`), 1),
 		"bad action":   bytes.Replace(good, []byte(`"type":"GetFile"`), []byte(`"type":"Reboot"`), 1),
 	}
 	for name, data := range cases {
@@ -278,22 +280,36 @@ func TestStateFileUnusable(t *testing.T) {
 	}
 }
 
-func TestStateFileSimClockContinues(t *testing.T) {
+func TestStateFileScaledActionContinues(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "tenant.json")
 	h1 := newHarness(t, Options{StateFile: path, TimeScale: 10})
-	id := h1.submit(DeviceAnalyst, []string{"GetFile", "Path", `C:\a.txt`})
-	h1.clock.Advance(time.Minute) // ten sim minutes
-	want := h1.sim.SimNow()
-	h2 := h1.restart(Options{StateFile: path, TimeScale: 10})
-	if got := h2.sim.SimNow(); !got.Equal(want) {
-		t.Errorf("sim clock after restart %v, want %v", got, want)
+	submitted := h1.clock.Now()
+	id := h1.submit(DeviceAnalyst, []string{"RunScript", "ScriptName", ScriptProcessList})
+	before := h1.getAction(id)
+	end := submitted.Add(h1.sim.Scaled(PickupDelay) + h1.sim.Scaled(RunScriptDuration))
+
+	// The process dies mid-script; a new one starts a second later on the
+	// same clock, first at the same TimeScale, then at another one.
+	h1.clock.Set(end.Add(-time.Second))
+	for _, scale := range []float64{10, 1} {
+		h2 := h1.restart(Options{StateFile: path, TimeScale: scale})
+		a := h2.getAction(id)
+		if a["status"] != statusInProgress || a["creationDateTimeUtc"] != before["creationDateTimeUtc"] ||
+			a["creationDateTimeUtc"] != submitted.UTC().Format(timeLayout) {
+			t.Errorf("restart at %vx: %v created %v, want InProgress created %s", scale, a["status"], a["creationDateTimeUtc"],
+				submitted.UTC().Format(timeLayout))
+		}
 	}
-	if a := h2.getAction(id); a["status"] != statusSucceeded {
-		t.Errorf("action after restart: %v", a["status"])
+	h1.clock.Set(end)
+	h3 := h1.restart(Options{StateFile: path, TimeScale: 1})
+	a := h3.getAction(id)
+	if a["status"] != statusSucceeded || commandsOf(a)[0]["endTime"] != end.UTC().Format(timeLayout) {
+		t.Errorf("after restart at 1x: %v ending %v, want Succeeded at %s (the action keeps its own TimeScale)",
+			a["status"], commandsOf(a)[0]["endTime"], end.UTC().Format(timeLayout))
 	}
-	h1.clock.Advance(time.Second)
-	if d := h2.sim.SimNow().Sub(want); d != 10*time.Second {
-		t.Errorf("restarted sim clock advanced %v per real second, want 10s", d)
+	data, err := os.ReadFile(path)
+	if err != nil || bytes.Contains(data, []byte("clockSim")) || !bytes.Contains(data, []byte(`"scale":10`)) {
+		t.Errorf("state file: %v, keeps a sim clock or lacks the action's scale: %.300s", err, data)
 	}
 }
 

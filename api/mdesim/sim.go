@@ -10,12 +10,10 @@ import (
 
 // Sim is a simulated Defender tenant. It is safe for concurrent use.
 type Sim struct {
-	opts     Options
-	realBase time.Time // real instant at which the sim clock read simBase
-	simBase  time.Time
-	fleet    *fleet
-	log      requestLog
-	loadErr  error // set once by New
+	opts    Options
+	fleet   *fleet
+	log     requestLog
+	loadErr error // set once by New
 
 	saveMu   sync.Mutex // serialises state file writes; never held with mu
 	savedGen uint64     // generation of the last snapshot written (saveMu)
@@ -49,8 +47,6 @@ func New(opts Options) *Sim {
 	now := opts.Now()
 	s := &Sim{
 		opts:       opts,
-		realBase:   now,
-		simBase:    now.UTC(),
 		fleet:      &fleet{seed: opts.Seed, size: opts.Devices, epoch: now.UTC()},
 		tokens:     map[string]time.Time{},
 		calls:      map[string]*window{},
@@ -97,7 +93,7 @@ func (s *Sim) seedBusyAction() {
 	a := &action{
 		id: s.newID(), machineID: m.id, machineName: m.name, machineOS: m.os,
 		requestor: "other.analyst@contoso.com", comment: "INC-0815 memory capture",
-		created: s.simNow().Add(-12 * time.Minute), endless: true,
+		created: s.now().Add(-12 * time.Minute), scale: s.opts.TimeScale, endless: true,
 		commands: []commandSpec{
 			{typ: typePutFile, params: []paramKV{{keyFileName, ToolWinpmem}}, duration: PutFileDuration},
 			{typ: typeGetFile, params: []paramKV{{keyPath, `C:\Windows\Temp\mem.raw`}}, duration: GetFileDuration},
@@ -107,17 +103,15 @@ func (s *Sim) seedBusyAction() {
 	s.actionByID[a.id] = a
 }
 
-// simNow is the simulated time: it starts at the real clock (or where a
-// loaded state file left it) and runs TimeScale times faster.
-func (s *Sim) simNow() time.Time { return s.simAt(s.opts.Now()) }
+// now is the clock every returned timestamp is on: Options.Now, in UTC.
+// TimeScale never changes it; it shortens the simulated durations instead.
+func (s *Sim) now() time.Time { return s.opts.Now().UTC() }
 
-// simAt is the simulated time at real instant real.
-func (s *Sim) simAt(real time.Time) time.Time {
-	return s.simBase.Add(time.Duration(float64(real.Sub(s.realBase)) * s.opts.TimeScale)).UTC()
-}
-
-// SimNow returns the simulated time used for action timestamps.
-func (s *Sim) SimNow() time.Time { return s.simNow() }
+// Scaled returns how long a simulated duration given at TimeScale 1 (such
+// as RunScriptDuration, PickupDelay or Options.QueueWindow) lasts on the
+// clock at this Sim's TimeScale: d divided by TimeScale. Tests use it to
+// know how far to advance a fake clock.
+func (s *Sim) Scaled(d time.Duration) time.Duration { return scaleDuration(d, s.opts.TimeScale) }
 
 // newID returns a deterministic GUID not used by any action; s.mu must be
 // held or s not yet shared.

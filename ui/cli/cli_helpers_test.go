@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -48,7 +49,9 @@ type harness struct {
 	// onSleep runs before each wait (e.g. to cancel the action mid-run).
 	onSleep func(h *harness)
 	stdout  *bytes.Buffer
-	mu      sync.Mutex
+	// onRequest sees every request before the tenant does.
+	onRequest func(r *http.Request)
+	mu        sync.Mutex
 }
 
 func newHarness(t *testing.T, opts mdesim.Options) *harness {
@@ -56,9 +59,18 @@ func newHarness(t *testing.T, opts mdesim.Options) *harness {
 	clock := newFakeClock()
 	opts.Now = clock.Now
 	sim := mdesim.New(opts)
-	srv := httptest.NewServer(sim)
+	h := &harness{t: t, sim: sim, clock: clock}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.mu.Lock()
+		hook := h.onRequest
+		h.mu.Unlock()
+		if hook != nil {
+			hook(r)
+		}
+		sim.ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
-	h := &harness{t: t, sim: sim, srv: srv, clock: clock}
+	h.srv = srv
 	h.env = map[string]string{
 		"AZURE_TENANT_ID":      mdesim.DemoTenantID,
 		"AZURE_CLIENT_ID":      mdesim.DemoClientID,

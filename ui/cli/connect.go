@@ -56,6 +56,7 @@ type SessionOptions struct {
 // tenant on a loopback port and signs in to it like a real tenant.
 func Connect(ctx context.Context, c Connection, env Env, so SessionOptions) (*Session, error) {
 	s := &Session{Conn: c, Tenant: c.TenantID}
+	queueWindow := time.Duration(0) // the engine's default (the stricter documented 2h)
 	stateDir := c.StateDir
 	if stateDir == "" {
 		d, err := state.DefaultStateDir()
@@ -69,6 +70,7 @@ func Connect(ctx context.Context, c Connection, env Env, so SessionOptions) (*Se
 		opts := demoOptions(env)
 		opts.StateFile = filepath.Join(stateDir, "simulated-tenant.json")
 		sim := mdesim.New(opts)
+		queueWindow = sim.Scaled(state.DefaultQueueWindow)
 		srv, err := sim.Start("127.0.0.1:0")
 		if err != nil {
 			return nil, fmt.Errorf("start the simulated tenant: %w", err)
@@ -98,6 +100,6 @@ func Connect(ctx context.Context, c Connection, env Env, so SessionOptions) (*Se
 		return nil, err
 	}
 	s.API, s.Journal = client, j
-	s.Engine = state.NewEngine(client, j, state.EngineOptions{Tenant: s.Tenant, OutRoot: so.OutRoot, Now: so.Now})
+	s.Engine = state.NewEngine(client, j, state.EngineOptions{Tenant: s.Tenant, OutRoot: so.OutRoot, Now: so.Now, QueueWindow: queueWindow})
 	return s, nil
 }

@@ -18,7 +18,7 @@ func (a *App) cmdSim(ctx context.Context, args []string) int {
 	fs := a.flagSet("sim")
 	fs.StringVar(&addr, "addr", "127.0.0.1:0", "loopback address to listen on")
 	fs.IntVar(&devices, "devices", 250, "fleet size (up to 100000)")
-	fs.Float64Var(&scale, "time-scale", 10, "simulated seconds per real second")
+	fs.Float64Var(&scale, "time-scale", 10, "speed-up: command durations and the offline queue window are divided by this")
 	fs.Int64Var(&seed, "seed", 1, "fleet seed")
 	if ok, code := parse(fs, args); !ok {
 		return code
@@ -39,7 +39,7 @@ func (a *App) cmdSim(ctx context.Context, args []string) int {
 		return ExitNotSent
 	}
 	defer srv.Close()
-	fmt.Fprintf(a.Stdout, `simulated Defender tenant listening on %s (%d devices, time x%g)
+	fmt.Fprintf(a.Stdout, `simulated Defender tenant listening on %s (%d devices, %gx speed)
 point a console or the CLI at it with:
 
   export AZURE_TENANT_ID=%s

@@ -5,7 +5,7 @@ import "slices"
 // Cache bounds: recent queries kept, and total matches held across them.
 const (
 	defaultCacheEntries = 24
-	defaultCacheMatches = 2_000_000
+	defaultCacheMatches = 800_000
 )
 
 // resultCache keeps recent results, most recently used last. It is not

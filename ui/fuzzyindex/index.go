@@ -94,18 +94,8 @@ func (ix *Index) Positions(row int, query string) []int {
 		return nil
 	}
 	q := compile(query)
-	if p.wide {
-		_, pos, ok := scoreWide(q.raw, p.orig)
-		if !ok {
-			return nil
-		}
-		return pos
-	}
-	if !q.folds || q.mask&^p.mask != 0 {
-		return nil
-	}
-	pos := make([]int, len(q.key))
-	if _, ok := scoreASCII(&p, q.key, pos); !ok {
+	_, pos, ok := p.score(q, make([]int, q.width()))
+	if !ok {
 		return nil
 	}
 	return pos

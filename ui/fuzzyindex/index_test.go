@@ -48,7 +48,7 @@ func TestSearchEqualsFuzzyOnRandomRows(t *testing.T) {
 }
 
 func TestSearchEqualsFuzzyOnDevicesWhileTyping(t *testing.T) {
-	rows := syntheticDevices(8000, 1)
+	rows := syntheticDevices(5000, 1)
 	ix := New(rows)
 	// Typing, backspacing and retyping exercises narrowing and the cache.
 	for _, word := range []string{"fin-ws-01", "contoso", "10.1", "vip", "Tier0 Eng", "ffff", "dc sql", "zzz"} {
@@ -58,6 +58,37 @@ func TestSearchEqualsFuzzyOnDevicesWhileTyping(t *testing.T) {
 		for n := len(word) - 1; n >= 1; n-- {
 			requireSameAsFuzzy(t, rows, word[:n], ix.Search(word[:n]))
 		}
+	}
+}
+
+func TestEveryWorkerCountGivesFuzzyOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	rows := make([]string, 5000)
+	for i := range rows {
+		rows[i] = randomText(r, r.IntN(40), "abcdef-. A")
+	}
+	for _, workers := range []int{1, 2, 5} {
+		ix := New(rows)
+		ix.workers = workers
+		for _, q := range []string{"a", "b-", "ace", "a.b c", "fed"} {
+			requireSameAsFuzzy(t, rows, q, ix.Search(q))
+		}
+	}
+}
+
+func TestLongAdjacentQueriesKeepExactOrder(t *testing.T) {
+	// Fully adjacent long matches earn adjacency bonuses that grow
+	// threefold per character, so scores spread too widely for counting.
+	r := rand.New(rand.NewPCG(11, 12))
+	const word = "abcdefghijklmnop"
+	rows := make([]string, 6000)
+	for i := range rows {
+		cut := 1 + r.IntN(len(word))
+		rows[i] = randomText(r, r.IntN(6), "xy-") + word[:cut] + randomText(r, r.IntN(6), "x.") + word[cut:]
+	}
+	ix := New(rows)
+	for n := 1; n <= len(word); n++ {
+		requireSameAsFuzzy(t, rows, word[:n], ix.Search(word[:n]))
 	}
 }
 
@@ -89,6 +120,7 @@ func TestAppendExtendsResultsFromCache(t *testing.T) {
 	requireSameAsFuzzy(t, all[:6000], "eng", ix.Search("eng")) // cached, extended by new rows
 	requireSameAsFuzzy(t, all[:6000], "engws", ix.Search("engws"))
 	ix.Append(all[6000:])
+	ix.Append(nil)
 	requireSameAsFuzzy(t, all, "engw", ix.Search("engw"))
 }
 
@@ -126,7 +158,7 @@ func TestPositionsMatchesSearch(t *testing.T) {
 }
 
 func TestConcurrentSearchAndAppend(t *testing.T) {
-	all := syntheticDevices(12000, 5)
+	all := syntheticDevices(9000, 5)
 	ix := New(all[:4000])
 	queries := []string{"f", "fi", "fin", "fin-", "fin-w", "s", "sq", "sql", "10.", "vip"}
 	var wg sync.WaitGroup
@@ -207,5 +239,19 @@ func TestCacheBaseChoosesSmallestSuperset(t *testing.T) {
 	}
 	if got := c.base(compile("q"), 100); got != nil {
 		t.Fatalf("base for an unrelated query = %q, want nil", got.key)
+	}
+}
+
+func TestBackspaceIsServedFromCache(t *testing.T) {
+	ix := New(syntheticDevices(3000, 6))
+	first := ix.Search("fin")
+	ix.Search("fin-")
+	again := ix.Search("fin")
+	if len(first) == 0 || &first[0] != &again[0] {
+		t.Fatal("repeating a recent query must return the cached result, not recompute it")
+	}
+	ix.Append(syntheticDevices(10, 7))
+	if extended := ix.Search("fin"); len(extended) > 0 && &extended[0] == &first[0] {
+		t.Fatal("after Append the cached result must be extended, not returned as is")
 	}
 }

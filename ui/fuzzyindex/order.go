@@ -10,6 +10,9 @@ import (
 // earn huge adjacency bonuses, so their scores spread widely).
 const countingSlack = 4096
 
+// fillBlock is how many matches one worker fills per grab.
+const fillBlock = 8192
+
 // result is one search's outcome as the cache keeps it.
 type result struct {
 	key     string
@@ -21,10 +24,16 @@ type result struct {
 
 // assemble merges chunk outputs (each in row order, chunks in row order)
 // into matches ordered by score descending, then row ascending.
+//
+// It first flattens the chunks (rows, scores, offsets), then computes the
+// order as source indices (a stable counting sort on the scores when
+// their span is small, which keeps equal scores in ascending rows), then
+// writes the matches sequentially. All three steps run in parallel; the
+// order step scatters 4-byte indices rather than whole matches.
 func assemble(q compiled, covered int, outs []chunkOut, width, workers int) *result {
 	res := &result{key: q.key, folds: q.folds, covered: covered}
 	m, lo, hi := 0, 0, 0
-	first := make([]int, len(outs)) // index in res.rows of each chunk's first match
+	first := make([]int, len(outs)) // flat index of each chunk's first match
 	for i, o := range outs {
 		first[i] = m
 		for _, s := range o.scores {
@@ -41,76 +50,78 @@ func assemble(q compiled, covered int, outs []chunkOut, width, workers int) *res
 		return res
 	}
 	res.rows = make([]int32, m)
-	res.matches = make([]Match, m)
-	match := func(o *chunkOut, j int) Match {
-		return Match{Row: int(o.rows[j]), Score: o.scores[j], Positions: o.pos[j*width : (j+1)*width : (j+1)*width]}
-	}
+	scores := make([]int, m)
+	pos := make([]int, m*width)
 	buckets := hi - lo + 1
-	if buckets <= 0 || buckets > 4*m+countingSlack {
-		k := 0
-		for i := range outs {
-			for j := range outs[i].scores {
-				res.matches[k] = match(&outs[i], j)
-				k++
-			}
-			copy(res.rows[first[i]:], outs[i].rows)
-		}
-		slices.SortFunc(res.matches, func(a, b Match) int {
-			if a.Score != b.Score {
-				return cmp.Compare(b.Score, a.Score)
-			}
-			return cmp.Compare(a.Row, b.Row)
-		})
-		return res
+	counting := buckets > 0 && buckets <= 4*m+countingSlack
+	perChunk := counting && workers > 1 && len(outs) > 1 && len(outs)*buckets <= 2*m+countingSlack
+	var hist []int // per chunk when perChunk, else one shared histogram
+	if perChunk {
+		hist = make([]int, len(outs)*buckets)
 	}
-	// Counting sort, descending by score. Stable, so equal scores keep
-	// ascending rows. With per-chunk histograms each chunk knows where its
-	// matches go, and chunks are placed in parallel.
-	if workers > 1 && len(outs) > 1 && len(outs)*buckets <= 2*m+countingSlack {
-		next := make([]int, len(outs)*buckets)
-		parallel(workers, len(outs), func(i int) {
-			h := next[i*buckets : (i+1)*buckets]
-			for _, s := range outs[i].scores {
+	parallel(workers, len(outs), func(i int) {
+		o := &outs[i]
+		copy(res.rows[first[i]:], o.rows)
+		copy(scores[first[i]:], o.scores)
+		copy(pos[first[i]*width:], o.pos)
+		if perChunk {
+			h := hist[i*buckets : (i+1)*buckets]
+			for _, s := range o.scores {
 				h[hi-s]++
 			}
-		})
+		}
+	})
+
+	order := make([]int32, m) // order[k] is the flat index of the k-th best match
+	switch {
+	case perChunk:
 		at := 0
 		for b := range buckets {
 			for i := range outs {
-				n := next[i*buckets+b]
-				next[i*buckets+b] = at
+				n := hist[i*buckets+b]
+				hist[i*buckets+b] = at
 				at += n
 			}
 		}
 		parallel(workers, len(outs), func(i int) {
-			o := &outs[i]
-			h := next[i*buckets : (i+1)*buckets]
-			for j, s := range o.scores {
-				res.matches[h[hi-s]] = match(o, j)
+			h := hist[i*buckets : (i+1)*buckets]
+			for j, s := range outs[i].scores {
+				order[h[hi-s]] = int32(first[i] + j)
 				h[hi-s]++
 			}
-			copy(res.rows[first[i]:], o.rows)
 		})
-		return res
-	}
-	next := make([]int, buckets)
-	for i := range outs {
-		for _, s := range outs[i].scores {
+	case counting:
+		next := make([]int, buckets)
+		for _, s := range scores {
 			next[hi-s]++
 		}
-	}
-	at := 0
-	for b, n := range next {
-		next[b] = at
-		at += n
-	}
-	for i := range outs {
-		o := &outs[i]
-		for j, s := range o.scores {
-			res.matches[next[hi-s]] = match(o, j)
+		at := 0
+		for b, n := range next {
+			next[b] = at
+			at += n
+		}
+		for g, s := range scores {
+			order[next[hi-s]] = int32(g)
 			next[hi-s]++
 		}
-		copy(res.rows[first[i]:], o.rows)
+	default:
+		for g := range order {
+			order[g] = int32(g)
+		}
+		slices.SortFunc(order, func(a, b int32) int {
+			if c := cmp.Compare(scores[b], scores[a]); c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b) // flat order is row order
+		})
 	}
+
+	res.matches = make([]Match, m)
+	parallel(workers, (m+fillBlock-1)/fillBlock, func(blk int) {
+		for k := blk * fillBlock; k < min(m, (blk+1)*fillBlock); k++ {
+			g := int(order[k])
+			res.matches[k] = Match{Row: int(res.rows[g]), Score: scores[g], Positions: pos[g*width : (g+1)*width : (g+1)*width]}
+		}
+	})
 	return res
 }

@@ -65,3 +65,11 @@ func isSubsequence(a, b string) bool {
 	}
 	return i == len(a)
 }
+
+// width is the number of offsets a match of q has: one per rune.
+func (q compiled) width() int {
+	if q.folds {
+		return len(q.key)
+	}
+	return utf8.RuneCountInString(q.raw)
+}

@@ -35,9 +35,6 @@ type prepared struct {
 	wide  bool   // contains a byte >= 0x80: scored by sahilm/fuzzy itself
 }
 
-// low is the lowercased row.
-func (p *prepared) low() string { return p.data[:len(p.data)/2] }
-
 // prepareBatch precomputes the searchable form of rows.
 func prepareBatch(rows []string) []prepared {
 	out := make([]prepared, len(rows))

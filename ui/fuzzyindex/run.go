@@ -3,7 +3,6 @@ package fuzzyindex
 import (
 	"sync"
 	"sync/atomic"
-	"unicode/utf8"
 )
 
 // chunkSize is how many candidates one worker scores per grab: large
@@ -32,20 +31,21 @@ type chunkOut struct {
 	rows   []int32
 	scores []int
 	pos    []int // width offsets per match, back to back
+	// scratch owns rows, scores and pos until release.
+	scratch *scratch
 }
 
 // run scores the candidates against q in parallel and orders the result.
 func (ix *Index) run(rows []prepared, q compiled, c candidates) *result {
-	width := len(q.key)
-	if !q.folds {
-		width = utf8.RuneCountInString(q.raw)
-	}
+	width := q.width()
 	total := c.len()
 	outs := make([]chunkOut, (total+chunkSize-1)/chunkSize)
 	parallel(ix.workers, len(outs), func(i int) {
 		outs[i] = scoreChunk(rows, q, c, width, i*chunkSize, min(total, (i+1)*chunkSize))
 	})
-	return assemble(q, c.to, outs, width, ix.workers)
+	res := assemble(q, c.to, outs, width, ix.workers)
+	release(outs)
+	return res
 }
 
 // parallel calls fn(0) .. fn(n-1) on up to workers goroutines and returns
@@ -74,37 +74,45 @@ func parallel(workers, n int, fn func(i int)) {
 	wg.Wait()
 }
 
-// scoreChunk scores candidates lo..hi-1.
+// scoreChunk scores candidates lo..hi-1. Its output lives in a pooled
+// scratch buffer until release.
 func scoreChunk(rows []prepared, q compiled, c candidates, width, lo, hi int) chunkOut {
-	var out chunkOut
-	scratch := make([]int, width)
+	sc := scratchPool.Get().(*scratch)
+	sc.rows, sc.scores, sc.pos = sc.rows[:0], sc.scores[:0], sc.pos[:0]
+	if cap(sc.one) < width {
+		sc.one = make([]int, width)
+	}
+	one := sc.one[:width]
 	for i := lo; i < hi; i++ {
 		row := c.at(i)
-		p := &rows[row]
-		if p.wide {
-			score, pos, ok := scoreWide(q.raw, p.orig)
-			if ok {
-				out.add(row, score, pos)
-			}
-			continue
-		}
-		if !q.folds || q.mask&^p.mask != 0 {
-			continue
-		}
-		if score, ok := scoreASCII(p, q.key, scratch); ok {
-			out.add(row, score, scratch)
+		if score, pos, ok := rows[row].score(q, one); ok {
+			sc.add(row, score, pos)
 		}
 	}
-	return out
+	return chunkOut{rows: sc.rows, scores: sc.scores, pos: sc.pos, scratch: sc}
 }
 
-func (o *chunkOut) add(row, score int, pos []int) {
-	if o.rows == nil {
-		o.rows = make([]int32, 0, chunkSize)
-		o.scores = make([]int, 0, chunkSize)
-		o.pos = make([]int, 0, chunkSize*len(pos))
+// scratch holds one chunk's intermediate output; buffers are reused.
+type scratch struct {
+	rows   []int32
+	scores []int
+	pos    []int
+	one    []int // the offsets of the row being scored
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+func (sc *scratch) add(row, score int, pos []int) {
+	sc.rows = append(sc.rows, int32(row))
+	sc.scores = append(sc.scores, score)
+	sc.pos = append(sc.pos, pos...)
+}
+
+// release returns the chunks' scratch buffers to the pool; outs must not
+// be used afterwards.
+func release(outs []chunkOut) {
+	for i := range outs {
+		scratchPool.Put(outs[i].scratch)
+		outs[i] = chunkOut{}
 	}
-	o.rows = append(o.rows, int32(row))
-	o.scores = append(o.scores, score)
-	o.pos = append(o.pos, pos...)
 }

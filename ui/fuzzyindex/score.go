@@ -14,6 +14,12 @@ const (
 	adjacentBonus     = 5
 	leadingPenalty    = -5
 	maxLeadingPenalty = -15
+	// maxFastPattern is the longest pattern scoreASCII scores. Fuzzy's
+	// adjacency bonus triples per adjacent character and, in int
+	// arithmetic, wraps negative after about 40; fuzzy then keeps stale
+	// offsets. Which rows match is unaffected, so rows matching a longer
+	// pattern are found by scoreASCII and rescored by fuzzy itself.
+	maxFastPattern = 32
 	// maxPlainBonus is the highest bonus a match at offset > 0 can earn
 	// without the adjacency bonus (a separator and a camel hump exclude
 	// each other), so no later occurrence can beat a match worth this.
@@ -28,12 +34,9 @@ var isSeparator = func() (t [256]bool) {
 	return t
 }()
 
-// bonus is fuzzy's per-character score of matching orig[x], not counting
-// the adjacency bonus.
+// bonus is fuzzy's per-character score of matching orig[x] at x > 0, not
+// counting the adjacency bonus: 0 or maxPlainBonus.
 func bonus(orig string, x int) int {
-	if x == 0 {
-		return firstCharBonus
-	}
 	prev, cur := orig[x-1], orig[x]
 	s := 0
 	if prev >= 'a' && prev <= 'z' && cur >= 'A' && cur <= 'Z' {
@@ -103,8 +106,9 @@ func scoreASCII(p *prepared, pattern string, pos []int) (int, bool) {
 	return total + n - size, true
 }
 
-// scoreWide scores a row containing non-ASCII bytes with fuzzy itself.
-func scoreWide(query, row string) (int, []int, bool) {
+// scoreFuzzy scores a row with fuzzy itself (rows with non-ASCII bytes,
+// and very long patterns).
+func scoreFuzzy(query, row string) (int, []int, bool) {
 	m := fuzzy.Find(query, []string{row})
 	if len(m) == 0 {
 		return 0, nil, false
@@ -132,4 +136,21 @@ func indexFrom(s string, from int, c byte) int {
 		return stop + r
 	}
 	return -1
+}
+
+// score scores row p against q the way fuzzy.Find does. Offsets go to
+// buf (len(buf) == number of runes in q) unless fuzzy itself scored the
+// row; the returned slice holds them either way.
+func (p *prepared) score(q compiled, buf []int) (int, []int, bool) {
+	if p.wide {
+		return scoreFuzzy(q.raw, p.orig)
+	}
+	if !q.folds || q.mask&^p.mask != 0 {
+		return 0, nil, false
+	}
+	score, ok := scoreASCII(p, q.key, buf)
+	if ok && len(q.key) > maxFastPattern {
+		return scoreFuzzy(q.raw, p.orig)
+	}
+	return score, buf, ok
 }

@@ -3,6 +3,7 @@ package fuzzyindex
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/sahilm/fuzzy"
@@ -46,5 +47,21 @@ func TestScoreASCIIEqualsFuzzy(t *testing.T) {
 	}
 	if matched < compared/10 {
 		t.Fatalf("only %d of %d random pairs matched: the test exercises too little", matched, compared)
+	}
+}
+
+func TestOverflowingAdjacencyBonusMatchesFuzzy(t *testing.T) {
+	// The adjacency bonus triples per adjacent character and wraps around
+	// int64 after about 40; fuzzy then keeps stale offsets.
+	var rows []string
+	for n := 30; n <= 70; n += 4 {
+		for _, tail := range []string{"", "a", " a", "xaxa", "b-a.a"} {
+			rows = append(rows, strings.Repeat("a", n)+tail)
+		}
+	}
+	ix := New(rows)
+	for n := 28; n <= 72; n++ {
+		q := strings.Repeat("a", n)
+		requireSameAsFuzzy(t, rows, q, ix.Search(q))
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"mdlr/ui/cli"
@@ -15,7 +16,14 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
+// memoryLimit is the soft heap limit: the console holds up to 100,000
+// devices and must stay well under 200 MB; GOMEMLIMIT overrides it.
+const memoryLimit = 150 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	// SIGINT, SIGTERM and SIGHUP (a dropped SSH session) cancel the context:
 	// the journal is already on disk, the console restores the terminal.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)

@@ -64,12 +64,20 @@ func (c *tokenCache) token() (string, error) {
 	return tok.AccessToken, nil
 }
 
-// invalidate drops the cached token if it is still the one that was refused.
+// forgetter is a token source that caches tokens itself and can be told
+// that the API refused one.
+type forgetter interface{ forget(accessToken string) }
+
+// invalidate drops the cached token if it is still the one that was refused
+// (and tells a caching source to drop it too).
 func (c *tokenCache) invalidate(refused string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.tok != nil && c.tok.AccessToken == refused {
 		c.tok = nil
+		if f, ok := c.fresh().(forgetter); ok {
+			f.forget(refused)
+		}
 	}
 }
 
@@ -98,13 +106,18 @@ var aadstsFixes = map[string]string{
 	"AADSTS900023":  "the tenant ID is malformed: use the directory (tenant) GUID or a verified domain",
 	"AADSTS500011":  "the WindowsDefenderATP resource is not available in this tenant: check the scope and that Defender for Endpoint is provisioned",
 	"AADSTS70011":   "the requested scope is invalid: use " + DefaultScope,
-	"AADSTS7000218": "the request needs a client secret or certificate: configure one, or allow public client flows for device sign-in",
+	"AADSTS7000218": "public client flows are not allowed for this app: enable Allow public client flows on the app registration's Authentication page (or sign in with a secret or certificate)",
 	"AADSTS50126":   "the user name or password is wrong",
-	"AADSTS65001":   "the app lacks admin consent: grant admin consent for its WindowsDefenderATP permissions",
-	"AADSTS53003":   "a Conditional Access policy blocked the sign-in: ask an administrator",
+	"AADSTS65001":   "consent is missing: an admin must grant consent for the app's WindowsDefenderATP permissions",
+	"AADSTS53003":   "a Conditional Access policy blocked the sign-in (device code sign-in is often blocked by policy): use certificate or az sign-in instead, or ask an administrator",
+	"AADSTS50105":   "the signed-in user is not assigned to the app (device code sign-in may be blocked by policy): ask an administrator, or use certificate or az sign-in instead",
 	"AADSTS50034":   "the user account does not exist in this tenant",
 	"AADSTS700024":  "the client assertion is outside its validity window: check the system clock",
-	"AADSTS700027":  "the certificate signature was not accepted: check the uploaded certificate matches the private key",
+	"AADSTS700027":  "the certificate is not registered on the app or the assertion is malformed: upload this certificate under Certificates & secrets of the app registration",
+	"AADSTS50027":   "the client assertion is malformed: check the certificate file",
+	"AADSTS70043":   "the saved sign-in has expired: sign in again (mdlr logout, then mdlr)",
+	"AADSTS700082":  "the saved sign-in has expired: sign in again (mdlr logout, then mdlr)",
+	"AADSTS1002012": "the scope must end in /.default for app sign-in: use " + DefaultScope,
 }
 
 // authError turns a token-endpoint failure into an *AuthError without

@@ -26,6 +26,8 @@ type Client struct {
 	sleep   func(context.Context, time.Duration) error
 	retries int
 	ua      string
+	// tokenHTTP is the sign-in client of New (nil with NewWithTokenSource).
+	tokenHTTP *http.Client
 }
 
 var _ Service = (*Client)(nil)
@@ -56,7 +58,8 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.tokens = &tokenCache{fresh: clientCredentialsSource(cfg, tokenHTTPClient(cfg.HTTPClient)), now: c.now}
+	c.tokenHTTP = tokenHTTPClient(cfg.HTTPClient)
+	c.tokens = &tokenCache{fresh: clientCredentialsSource(cfg, c.tokenHTTP), now: c.now}
 	return c, nil
 }
 

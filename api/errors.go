@@ -276,6 +276,9 @@ func Describe(err error) string {
 	return err.Error()
 }
 
+// audienceHint notes the other common cause of a 403 (mde-api.md §1.1).
+const audienceHint = " (if it is granted, the token may be for the wrong audience: the scope must name the Defender API, " + DefaultScope + " in the commercial cloud)"
+
 func describeAPIError(e *Error) string {
 	if IsResultNotReady(e) {
 		return "the result is not available (yet) for this command"
@@ -299,9 +302,9 @@ func describeAPIError(e *Error) string {
 		return "Defender refused the sign-in token: check the tenant, app and secret"
 	case http.StatusForbidden:
 		if p := permissionFor(e.Path); p != "" {
-			return "permission denied: the app needs the WindowsDefenderATP permission " + p + " with admin consent"
+			return "permission denied: the app needs the WindowsDefenderATP permission " + p + " with admin consent" + audienceHint
 		}
-		return "permission denied: check the app's WindowsDefenderATP permissions and admin consent"
+		return "permission denied: check the app's WindowsDefenderATP permissions and admin consent" + audienceHint
 	case http.StatusNotFound:
 		return describeNotFound(e.Path)
 	case http.StatusTooManyRequests:

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -109,7 +110,37 @@ func retryableBlobError(err error) bool {
 	if errors.As(err, &se) {
 		return se.status >= 500
 	}
-	return errors.Is(err, errLinkExpired) || errors.Is(err, ErrNetwork)
+	return errors.Is(err, errLinkExpired) || errors.Is(err, ErrNetwork) || errors.Is(err, errNotAFile)
+}
+
+// errNotAFile marks a 200 from the storage host whose body is an error or
+// web page (a proxy's block page, a storage error document), not a result.
+var errNotAFile = errors.New("the storage host sent a document, not the result")
+
+// checkFileBody refuses a GetFile body that is not gzip (the documented
+// format) and is labelled as HTML, XML or JSON: such a body is an error or
+// proxy page and must never be saved as evidence. Other non-gzip bodies
+// are saved as they are.
+func checkFileBody(body io.Reader) (io.Reader, error) {
+	nr, ok := body.(*netReader)
+	if !ok {
+		return body, nil
+	}
+	mt, _, _ := mime.ParseMediaType(nr.contentType)
+	switch mt {
+	case "text/html", "application/xml", "text/xml", "application/json", "application/problem+json":
+	default:
+		return body, nil
+	}
+	br := bufio.NewReader(body)
+	magic, err := br.Peek(2)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		return br, nil
+	}
+	return nil, fmt.Errorf("api: result download: %s body instead of the file: %w", sanitize(mt, 40), errNotAFile)
 }
 
 // fetchBlob GETs link with no Authorization header and streams the body.
@@ -133,11 +164,15 @@ func (c *Client) fetchBlob(ctx context.Context, link string, consume func(io.Rea
 	case resp.StatusCode != http.StatusOK:
 		return &blobStatusError{status: resp.StatusCode}
 	}
-	return consume(&netReader{r: resp.Body})
+	return consume(&netReader{r: resp.Body, contentType: resp.Header.Get("Content-Type")})
 }
 
-// netReader marks read failures of a response body as network errors.
-type netReader struct{ r io.Reader }
+// netReader marks read failures of a response body as network errors and
+// carries the response's Content-Type.
+type netReader struct {
+	r           io.Reader
+	contentType string
+}
 
 func (n *netReader) Read(p []byte) (int, error) {
 	k, err := n.r.Read(p)

@@ -28,7 +28,10 @@ func (c *Client) SaveFileResult(ctx context.Context, actionID string, index int,
 	}
 	var saved SavedFile
 	err := c.withResult(ctx, actionID, index, func(body io.Reader) error {
-		var err error
+		body, err := checkFileBody(body)
+		if err != nil {
+			return err
+		}
 		saved, err = saveStream(body, destPath)
 		return err
 	})

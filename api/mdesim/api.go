@@ -8,12 +8,15 @@ import (
 
 // handleAPI authenticates, rate-limits and dispatches /api/... requests.
 func (s *Sim) handleAPI(w http.ResponseWriter, r *http.Request) {
-	if !s.authorize(w, r) {
+	if r = s.authorize(w, r); r == nil {
 		return
 	}
 	rest := strings.TrimPrefix(r.URL.Path[len("/api/"):], "v1.0/")
 	parts := strings.Split(strings.Trim(rest, "/"), "/")
 	res := strings.ToLower(parts[0])
+	if !permitted(w, tokenFrom(r), res, parts) {
+		return
+	}
 	switch {
 	case res == "machines" && len(parts) == 1:
 		s.onlyMethod(w, r, http.MethodGet, s.handleListMachines)

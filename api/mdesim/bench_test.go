@@ -14,7 +14,7 @@ func BenchmarkList100kDevices(b *testing.B) {
 	srv := httptest.NewServer(sim)
 	defer srv.Close()
 	sim.mu.Lock()
-	sim.tokens["bench"] = sim.opts.Now().Add(1e15)
+	sim.tokens["bench"] = &tokenInfo{expires: sim.opts.Now().Add(1e15), clientID: DemoClientID, perms: appRolesFull}
 	sim.mu.Unlock()
 	var bytes int64
 	for b.Loop() {

@@ -25,6 +25,7 @@ const (
 	codeInternalError      = "InternalServerError"
 	codeMethodNotAllowed   = "MethodNotAllowed"
 	codeServiceUnavailable = "ServiceUnavailable"
+	codeForbidden          = "Forbidden"
 )
 
 type errorBody struct {

@@ -202,6 +202,9 @@ func (s *Sim) handleRunLiveResponse(w http.ResponseWriter, r *http.Request, key 
 	}
 	s.mu.Lock()
 	a, rerr := s.createActionLocked(m, cmds, comment)
+	if rerr == nil {
+		a.requestor = s.requestorOf(tokenFrom(r))
+	}
 	var view actionJSON
 	if rerr == nil {
 		view = s.actionViewLocked(a)

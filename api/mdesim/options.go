@@ -1,6 +1,7 @@
 package mdesim
 
 import (
+	"crypto/x509"
 	"math"
 	"time"
 )
@@ -10,6 +11,14 @@ const (
 	DemoTenantID     = "4f8333ab-8e68-4eb3-851c-cbd7bdf4ed2b"
 	DemoClientID     = "81957979-7999-4c8d-b0b0-46d9031e7011"
 	DemoClientSecret = "mdesim-demo-secret"
+	// DemoReadOnlyClientID is a second app registration whose roles lack
+	// Machine.LiveResponse and Library.Manage (it holds Machine.Read.All
+	// only), so the API answers 403 on runliveresponse and libraryfiles for
+	// its tokens. Public client flows are not allowed on it.
+	DemoReadOnlyClientID     = "0d1c3f55-6a2e-4b8f-9d77-2c5e8a4b1f03"
+	DemoReadOnlyClientSecret = "mdesim-readonly-secret"
+	// DemoUser is the signed-in user of the device code flow.
+	DemoUser = "analyst@contoso.com"
 )
 
 // Simulated durations of the live response lifecycle at TimeScale 1; at
@@ -70,6 +79,23 @@ type Options struct {
 	// renamed to StateFile+".corrupt" and the tenant starts
 	// fresh; see (*Sim).LoadError.
 	StateFile string
+
+	// ClientCertificates are the certificates registered on ClientID for
+	// client assertions (default: DemoCertificate).
+	ClientCertificates []*x509.Certificate
+	// DeviceCodeApproveAfter approves a pending device code this long (real
+	// time) after it was issued (default 3s; negative: only
+	// (*Sim).ApproveDeviceCode approves).
+	DeviceCodeApproveAfter time.Duration
+	// DeviceCodeInterval is the polling interval the device code response
+	// asks for, in whole seconds (default 5s; under 1s selects the default).
+	DeviceCodeInterval time.Duration
+	// DeviceCodeLifetime is how long (real time) a device code can be
+	// redeemed (default 15m, rounded up to whole seconds).
+	DeviceCodeLifetime time.Duration
+	// RefreshTokenLifetime is the validity of a refresh token on the clock
+	// (Now) since it was issued (default 90 days).
+	RefreshTokenLifetime time.Duration
 }
 
 // MaxDevices is the largest supported fleet.
@@ -121,6 +147,21 @@ func (o Options) withDefaults() Options {
 	}
 	if o.CallsPerHour <= 0 {
 		o.CallsPerHour = 1500
+	}
+	if len(o.ClientCertificates) == 0 {
+		o.ClientCertificates = []*x509.Certificate{DemoCertificate()}
+	}
+	if o.DeviceCodeApproveAfter == 0 {
+		o.DeviceCodeApproveAfter = 3 * time.Second
+	}
+	if o.DeviceCodeInterval < time.Second {
+		o.DeviceCodeInterval = 5 * time.Second
+	}
+	if o.DeviceCodeLifetime <= 0 {
+		o.DeviceCodeLifetime = 15 * time.Minute
+	}
+	if o.RefreshTokenLifetime <= 0 {
+		o.RefreshTokenLifetime = 90 * 24 * time.Hour
 	}
 	if o.Requestor == "" {
 		o.Requestor = o.ClientID

@@ -1,6 +1,7 @@
 package mdesim
 
 import (
+	crand "crypto/rand"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -20,9 +21,13 @@ type Sim struct {
 	saveErr  error      // result of the last write (saveMu)
 
 	mu         sync.Mutex
-	tokens     map[string]time.Time // access token → real expiry
-	calls      map[string]*window   // per-token API call history
-	submits    window               // runliveresponse calls
+	tokens     map[string]*tokenInfo   // access token → what it grants and when it expires
+	jwtKey     [32]byte                // signs access tokens (never checked by the API)
+	devices    map[string]*deviceCode  // device_code → pending device sign-in
+	refresh    map[string]*refreshInfo // refresh token → its grant
+	usedJTIs   map[string]time.Time    // client assertion jti → its exp (replay check)
+	calls      map[string]*window      // per-token API call history
+	submits    window                  // runliveresponse calls
 	library    map[string]*libraryFile
 	actions    []*action // creation order, oldest first
 	actionByID map[string]*action
@@ -48,7 +53,10 @@ func New(opts Options) *Sim {
 	s := &Sim{
 		opts:       opts,
 		fleet:      &fleet{seed: opts.Seed, size: opts.Devices, epoch: now.UTC()},
-		tokens:     map[string]time.Time{},
+		tokens:     map[string]*tokenInfo{},
+		devices:    map[string]*deviceCode{},
+		refresh:    map[string]*refreshInfo{},
+		usedJTIs:   map[string]time.Time{},
 		calls:      map[string]*window{},
 		library:    defaultLibrary(now),
 		actionByID: map[string]*action{},
@@ -57,6 +65,7 @@ func New(opts Options) *Sim {
 		idSrc:      rand.NewPCG(uint64(opts.Seed), 0x5eed),
 	}
 	s.idRand = rand.New(s.idSrc)
+	_, _ = crand.Read(s.jwtKey[:])
 	s.SetFaults(Faults{})
 	loaded := false
 	if opts.StateFile != "" {
@@ -153,6 +162,10 @@ func (s *Sim) route(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasSuffix(p, "/oauth2/v2.0/token"):
 		s.handleToken(w, r, strings.Trim(strings.TrimSuffix(p, "/oauth2/v2.0/token"), "/"))
+	case strings.HasSuffix(p, "/oauth2/v2.0/devicecode"):
+		s.handleDeviceCode(w, r, strings.Trim(strings.TrimSuffix(p, "/oauth2/v2.0/devicecode"), "/"))
+	case p == devicePagePath:
+		s.handleDevicePage(w, r)
 	case strings.HasPrefix(p, "/blob/"):
 		s.handleBlob(w, r, strings.TrimPrefix(p, "/blob/"))
 	case hasPrefixFold(p, "/api/"):

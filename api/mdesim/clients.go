@@ -1,0 +1,63 @@
+package mdesim
+
+import (
+	"crypto/sha256"
+	"crypto/x509"
+	"strings"
+)
+
+// Permissions granted to the simulated app registrations and the signed-in user.
+var (
+	appRolesFull     = []string{"Machine.Read.All", "Machine.ReadWrite.All", "Machine.LiveResponse", "Library.Manage"}
+	appRolesReadOnly = []string{"Machine.Read.All"}
+	delegatedScopes  = []string{"Machine.Read", "Machine.LiveResponse", "Library.Manage"}
+)
+
+// demoUserObjectID is the object id of DemoUser.
+const demoUserObjectID = "6b1f0e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
+
+// registration is an app registration of the simulated tenant.
+type registration struct {
+	clientID     string
+	secret       string
+	roles        []string // application permissions with admin consent
+	certs        []*x509.Certificate
+	publicClient bool // "Allow public client flows"
+}
+
+// registrationFor returns the app registration of clientID, or nil.
+func (s *Sim) registrationFor(clientID string) *registration {
+	switch {
+	case clientID == "":
+		return nil
+	case strings.EqualFold(clientID, s.opts.ClientID):
+		return &registration{
+			clientID: s.opts.ClientID, secret: s.opts.ClientSecret, roles: appRolesFull,
+			certs: s.opts.ClientCertificates, publicClient: true,
+		}
+	case strings.EqualFold(clientID, DemoReadOnlyClientID):
+		return &registration{clientID: DemoReadOnlyClientID, secret: DemoReadOnlyClientSecret, roles: appRolesReadOnly}
+	}
+	return nil
+}
+
+// servicePrincipalID derives a stable object id for an app's service principal.
+func servicePrincipalID(clientID string) string {
+	sum := sha256.Sum256([]byte("sp:" + strings.ToLower(clientID)))
+	var b [16]byte
+	copy(b[:], sum[:16])
+	return formatGUID(b)
+}
+
+// requestorOf is the requestor recorded on an action created with ti: the
+// user for a delegated token, Options.Requestor for the main app, else the
+// app's client id.
+func (s *Sim) requestorOf(ti *tokenInfo) string {
+	switch {
+	case ti == nil || strings.EqualFold(ti.clientID, s.opts.ClientID) && !ti.delegated:
+		return s.opts.Requestor
+	case ti.delegated:
+		return ti.upn
+	}
+	return ti.clientID
+}

@@ -42,6 +42,9 @@ type EngineOptions struct {
 	Now              func() time.Time // clock (default time.Now)
 	QueueWindow      time.Duration    // offline queue window (default 2h)
 	MinPoll, MaxPoll time.Duration    // poll interval bounds (defaults 3s, 30s)
+	// Identity names who the engine acts as, for the audit log (nil: not
+	// recorded). It must never return a token or secret.
+	Identity func(ctx context.Context) string
 }
 
 // ValidationError is returned by Submit for a plan with problems.
@@ -80,6 +83,8 @@ type Engine struct {
 	byIntent map[string]*tracked
 	inflight map[string]bool // intents whose Submit call is running
 	interval time.Duration   // last planned poll interval
+	audit    *AuditLog       // audit.jsonl in the journal directory
+	auditErr error           // last failure to record an outcome
 }
 
 // NewEngine returns an engine over svc recording into j.
@@ -100,7 +105,11 @@ func NewEngine(svc api.Service, j *Journal, opts EngineOptions) *Engine {
 	if opts.OutRoot == "" {
 		opts.OutRoot = "."
 	}
-	return &Engine{svc: svc, j: j, opts: opts, byIntent: map[string]*tracked{}, inflight: map[string]bool{}}
+	e := &Engine{svc: svc, j: j, opts: opts, byIntent: map[string]*tracked{}, inflight: map[string]bool{}}
+	if j != nil {
+		e.audit = NewAuditLog(j.Dir(), func() time.Time { return e.now() })
+	}
+	return e
 }
 
 // Submit validates the plan (without the library check), writes the intent
@@ -113,16 +122,28 @@ func (e *Engine) Submit(ctx context.Context, p Plan, outDir string) (ActionView,
 	if probs := p.Validate(nil); len(probs) > 0 {
 		return ActionView{}, &ValidationError{Problems: probs}
 	}
+	intentID, err := NewIntentID()
+	if err != nil {
+		return ActionView{}, fmt.Errorf("not submitted: %w", err)
+	}
+	req := p.Request()
+	audit := AuditEntry{Kind: AuditSubmit, IntentID: intentID, DeviceID: p.Device.ID, DeviceName: p.Device.Name, Request: requestBody(req)}
+	if err := e.auditIntent(ctx, audit); err != nil {
+		return ActionView{}, err
+	}
 	entry, err := e.j.Create(Entry{
+		IntentID:  intentID,
 		CreatedAt: e.now(),
 		Tenant:    e.opts.Tenant,
 		Device:    p.Device,
 		Plan:      p,
-		Request:   p.Request(),
+		Request:   req,
 		OutDir:    outDir,
 		Phase:     PhaseIntent,
 	})
 	if err != nil {
+		audit.Result = AuditNotSent
+		e.auditOutcome(ctx, audit, err)
 		return ActionView{}, fmt.Errorf("not submitted: could not record the intent: %w", err)
 	}
 	e.put(entry)
@@ -133,6 +154,11 @@ func (e *Engine) Submit(ctx context.Context, p Plan, outDir string) (ActionView,
 	if serr == nil && !validActionID(a.ID) {
 		serr = fmt.Errorf("%w: the service returned an unusable action id %q", api.ErrOutcomeUnknown, CleanText(a.ID))
 	}
+	audit.ActionID = a.ID
+	if serr != nil {
+		audit.ActionID = ""
+	}
+	e.auditOutcome(ctx, audit, serr)
 	if serr != nil {
 		phase, msg := PhaseUnknown, "outcome unknown; mdlr will look for the action on the service and will not resubmit it"
 		if isDefiniteRejection(serr) {
@@ -311,7 +337,17 @@ func (e *Engine) Cancel(ctx context.Context, actionID, comment string) (ActionVi
 	if strings.TrimSpace(comment) == "" {
 		return ActionView{}, errors.New("cancel: a comment is required")
 	}
+	audit := AuditEntry{Kind: AuditCancel, ActionID: actionID, Comment: comment, Request: requestBody(api.CancelRequest{Comment: comment})}
+	e.mu.Lock()
+	if t := e.byActionLocked(actionID); t != nil {
+		audit.IntentID, audit.DeviceID, audit.DeviceName = t.entry.IntentID, t.entry.Device.ID, t.entry.Device.Name
+	}
+	e.mu.Unlock()
+	if err := e.auditIntent(ctx, audit); err != nil {
+		return ActionView{}, fmt.Errorf("cancel %s: %w", actionID, err)
+	}
 	a, err := e.svc.CancelMachineAction(ctx, actionID, comment)
+	e.auditOutcome(ctx, audit, err)
 	if err != nil {
 		return ActionView{}, fmt.Errorf("cancel %s: %w", actionID, err)
 	}

@@ -292,7 +292,7 @@ func (e *Engine) saveFile(ctx context.Context, en Entry, c api.CommandStatus, re
 	if err := os.MkdirAll(en.OutDir, 0o700); err != nil {
 		return fmt.Errorf("create download folder: %w", err)
 	}
-	name := SafeLocalName(c.Command.Param(api.ParamPath))
+	name := reserveEvidenceName(SafeLocalName(c.Command.Param(api.ParamPath)))
 	n := 1
 	for attempt := 0; ; attempt++ {
 		dest, next, err := freeLocalPath(en.OutDir, name, n)
@@ -311,7 +311,9 @@ func (e *Engine) saveFile(ctx context.Context, en Entry, c api.CommandStatus, re
 			saved.Path = dest
 		}
 		rec.File = &saved
-		return nil
+		// The file is kept (and not fetched again) even if the manifest
+		// cannot be written; the error is shown with the result.
+		return e.recordEvidence(en, c, saved)
 	}
 }
 

@@ -98,7 +98,14 @@ func (a *App) cmdCancel(ctx context.Context, args []string) int {
 	if strings.TrimSpace(comment) == "" {
 		return a.badInput(rep, errors.New("--comment is required (it is recorded with the cancellation)"))
 	}
-	sess, code := a.listSession(ctx, &cf)
+	conn, err := cf.resolve(a.Env)
+	if err != nil {
+		return a.badInput(rep, err)
+	}
+	if code, refused := a.refuseReadOnly(rep, conn, "mdlr cancel"); refused {
+		return code
+	}
+	sess, code := a.sessionFor(ctx, conn)
 	if sess == nil {
 		return code
 	}

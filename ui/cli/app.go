@@ -54,10 +54,16 @@ usage:
   mdlr actions [--json]                    actions started here (from the journal), refreshed
   mdlr cancel ACTION_ID --comment TEXT     cancel a running action
   mdlr sim [--addr 127.0.0.1:PORT]         serve the simulated tenant for other consoles
+  mdlr verify [--json] DIR                 re-check a download folder against its evidence manifest
+  mdlr audit [verify] [--json]             print the audit log of tenant changes, or check its hash chain
+  mdlr whoami [--json]                     who you are signed in as, and which permissions are missing
+  mdlr config [--json]                     the effective configuration and where each value came from
+  mdlr logout [--profile P] [--all]        remove the saved sign-in (device code refresh token)
   mdlr version | help
 
-Run "mdlr COMMAND -h" for a command's flags. Credentials come from the environment
-(AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET or MDLR_CLIENT_SECRET_FILE), never from flags.
+Run "mdlr COMMAND -h" for a command's flags. Sign in with --sign-in secret|certificate|devicecode|azcli
+(or a profile: --profile NAME, MDLR_PROFILE). Secrets come from the environment (AZURE_CLIENT_SECRET or
+MDLR_CLIENT_SECRET_FILE, AZURE_CLIENT_CERTIFICATE_PASSWORD), never from flags or the config file.
 `
 
 // Main runs mdlr with args (without the program name) and returns the exit code.
@@ -81,6 +87,16 @@ func (a *App) Main(ctx context.Context, args []string) int {
 		return a.cmdCancel(ctx, rest)
 	case "sim":
 		return a.cmdSim(ctx, rest)
+	case "verify":
+		return a.cmdVerify(ctx, rest)
+	case "audit":
+		return a.cmdAudit(ctx, rest)
+	case "whoami":
+		return a.cmdWhoami(ctx, rest)
+	case "config":
+		return a.cmdConfig(ctx, rest)
+	case "logout":
+		return a.cmdLogout(ctx, rest)
 	case "version":
 		fmt.Fprintln(a.Stdout, "mdlr", a.Version)
 		return 0
@@ -93,9 +109,10 @@ func (a *App) Main(ctx context.Context, args []string) int {
 	}
 }
 
-// connect builds a session with the App's clock.
+// connect builds a session with the App's clock; sign-in prompts and
+// warnings go to stderr (see signin_cli.go).
 func (a *App) connect(ctx context.Context, c Connection, outRoot string) (*Session, error) {
-	return a.Connect(ctx, c, a.Env, SessionOptions{OutRoot: outRoot, Now: a.Now, Sleep: a.ClientSleep})
+	return a.Connect(ctx, c, a.Env, a.sessionOptions(c, outRoot))
 }
 
 // flagSet returns a FlagSet that reports errors on stderr without exiting.

@@ -19,10 +19,8 @@ import (
 // cmdConsole opens the Bubble Tea console.
 func (a *App) cmdConsole(ctx context.Context, args []string) int {
 	var cf connFlags
-	var readOnly bool
 	fs := a.flagSet("")
 	cf.register(fs)
-	fs.BoolVar(&readOnly, "read-only", false, "browse only: no submit, cancel, upload or delete")
 	if ok, code := parse(fs, args); !ok {
 		return code
 	}
@@ -30,25 +28,20 @@ func (a *App) cmdConsole(ctx context.Context, args []string) int {
 		fmt.Fprintf(a.Stderr, "mdlr: unknown command %q\n\n%s", fs.Arg(0), usage)
 		return ExitBadInput
 	}
-	fc, _, err := loadFileConfig(a.Env)
-	if err != nil {
-		fmt.Fprintf(a.Stderr, "mdlr: %s\n", err)
-		return ExitBadInput
-	}
-	keys := keymap.Default()
-	if err := keys.Apply(fc.Keys); err != nil {
-		fmt.Fprintf(a.Stderr, "mdlr: config: %s\n", err)
-		return ExitBadInput
-	}
 	conn, err := cf.resolve(a.Env)
 	if err != nil {
 		fmt.Fprintf(a.Stderr, "mdlr: %s\n", err)
 		return ExitBadInput
 	}
-	outRoot := fc.DownloadDir
-	if outRoot == "" {
-		outRoot = a.outRoot("")
+	keys := keymap.Default()
+	if err := keys.Apply(conn.Keys); err != nil {
+		fmt.Fprintf(a.Stderr, "mdlr: config: %s\n", err)
+		return ExitBadInput
 	}
+	outRoot := a.outRootFor("", conn)
+	// Sign-in happens before the console opens: a device code is printed
+	// on stderr like the CLI does (a sign-in screen can take over later
+	// through SessionOptions.Prompt).
 	sess, err := a.connect(ctx, conn, outRoot)
 	if err != nil {
 		fmt.Fprintf(a.Stderr, "mdlr: %s\n", inert.Text(api.Describe(err)))
@@ -65,7 +58,7 @@ func (a *App) cmdConsole(ctx context.Context, args []string) int {
 		Now:      time.Now,
 		Tenant:   sess.Tenant,
 		Demo:     conn.Demo,
-		ReadOnly: readOnly || fc.ReadOnly,
+		ReadOnly: conn.ReadOnly,
 		OutRoot:  outRoot,
 	}
 	for _, err := range errs {

@@ -20,7 +20,12 @@ func (a *App) listSession(ctx context.Context, cf *connFlags) (*Session, int) {
 		fmt.Fprintf(a.Stderr, "mdlr: %s\n", err)
 		return nil, ExitBadInput
 	}
-	sess, err := a.connect(ctx, conn, a.outRoot(""))
+	return a.sessionFor(ctx, conn)
+}
+
+// sessionFor connects a resolved connection for a subcommand.
+func (a *App) sessionFor(ctx context.Context, conn Connection) (*Session, int) {
+	sess, err := a.connect(ctx, conn, a.outRootFor("", conn))
 	if err != nil {
 		fmt.Fprintf(a.Stderr, "mdlr: %s\n", inert.Text(api.Describe(err)))
 		return nil, ExitNotSent

@@ -79,7 +79,10 @@ func (a *App) cmdRun(ctx context.Context, args []string) int {
 	if err != nil {
 		return a.badInput(rep, err)
 	}
-	sess, err := a.connect(ctx, conn, a.outRoot(o.out))
+	if code, refused := a.refuseReadOnly(rep, conn, "mdlr run (it submits a live response action)"); refused {
+		return code
+	}
+	sess, err := a.connect(ctx, conn, a.outRootFor(o.out, conn))
 	if err != nil {
 		return a.notSent(rep, err)
 	}
@@ -147,6 +150,10 @@ func (a *App) runPlan(ctx context.Context, sess *Session, rep *reporter, plan st
 		rep.progressf("note: %s is %s: the action will queue until the device comes online, and time out if it does not", plan.Device.Name, plan.Device.HealthStatus)
 	}
 	view, err := sess.Engine.Submit(ctx, plan, out)
+	if err != nil && outcomeUnknown(view) {
+		// The action may exist: find it (never resubmit) before saying anything.
+		view, err = a.resolveSubmission(ctx, sess, rep, view, err)
+	}
 	if err != nil {
 		return a.notSent(rep, err)
 	}

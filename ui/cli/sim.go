@@ -49,8 +49,11 @@ point a console or the CLI at it with:
   export MDLR_API_URL=%s
   mdlr
 
+to sign in as a person instead, add --sign-in devicecode: the code is approved
+automatically after a few seconds, or at once on %s/devicelogin
+
 stop with ctrl+c
-`, srv.URL, devices, scale, mdesim.DemoTenantID, mdesim.DemoClientID, mdesim.DemoClientSecret, srv.URL, srv.URL)
+`, srv.URL, devices, scale, mdesim.DemoTenantID, mdesim.DemoClientID, mdesim.DemoClientSecret, srv.URL, srv.URL, srv.URL)
 	<-ctx.Done()
 	return 0
 }

@@ -33,7 +33,8 @@ func (a *App) resolveSubmission(ctx context.Context, sess *Session, rep *reporte
 			case v.ActionID != "":
 				return v, nil
 			case v.Done:
-				return v, fmt.Errorf("%w (the service has no such action: it was never submitted)", cause)
+				// Not wrapping cause: the outcome is known now.
+				return v, errors.New("the service has no matching action: the submission never arrived and nothing was created (run it again if still needed)")
 			}
 		}
 		if perr != nil && ctx.Err() == nil {

@@ -38,6 +38,17 @@ func WithFrozenAnimations() Option {
 	return func(m *Model) { m.frozen = true }
 }
 
+// WithTicker replaces tea.Tick for the root's timed messages (the poll
+// loop and status-message expiry), so a test can drive them from a fake
+// clock. tick must return a Cmd that delivers fn's message after d.
+func WithTicker(tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd) Option {
+	return func(m *Model) {
+		if tick != nil {
+			m.tick = tick
+		}
+	}
+}
+
 // Model is the root Bubble Tea model.
 type Model struct {
 	c       *common.Common

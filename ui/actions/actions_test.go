@@ -312,3 +312,36 @@ func TestCancelOfAPIOnlyActionUpdatesItsRow(t *testing.T) {
 		}
 	}
 }
+
+// TestColumnsByWidth: the requestor column (for everyone's actions) gives
+// way to the device name below requestorMinWidth; wide windows show it whole.
+func TestColumnsByWidth(t *testing.T) {
+	width := func(cols []column, title string) int {
+		for _, c := range cols {
+			if c.title == title {
+				return c.width
+			}
+		}
+		return 0
+	}
+	for _, w := range []int{80, 100, 120, 200, 250} {
+		cols := columns(w, w >= requestorMinWidth)
+		total := 2 + len(cols) - 1
+		for _, c := range cols {
+			total += c.width
+		}
+		if total > w {
+			t.Fatalf("%d: table is %d wide", w, total)
+		}
+		if dev := width(cols, colDevice); dev < 22 {
+			t.Fatalf("%d: device column %d wide", w, dev)
+		}
+		req := width(cols, colRequestor)
+		if (w < requestorMinWidth) != (req == 0) || width(columns(w, false), colRequestor) != 0 {
+			t.Fatalf("%d: requestor column %d wide", w, req)
+		}
+		if w >= 200 && (req != 36 || width(cols, colDevice) != 32) {
+			t.Fatalf("%d: requestor %d, device %d", w, req, width(cols, colDevice))
+		}
+	}
+}

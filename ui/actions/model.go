@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"mdlr/api"
 	"mdlr/state"
 	"mdlr/ui/common"
 	"mdlr/ui/inert"
@@ -289,7 +290,11 @@ func (m *Model) ShortHelp() []key.Binding {
 	case modeConfirm:
 		return []key.Binding{k.Confirm.Yes, k.Confirm.No}
 	}
-	return []key.Binding{k.Actions.Open, k.Actions.Cancel, k.Actions.MineAll, k.Actions.Refresh}
+	bs := []key.Binding{k.Actions.Open}
+	if r, ok := m.selected(); ok && !m.c.ReadOnly && r.view.ActionID != "" && !api.IsTerminalStatus(r.view.Status) {
+		bs = append(bs, k.Actions.Cancel) // only for an action that can still be cancelled
+	}
+	return append(bs, k.Actions.MineAll, k.Actions.Refresh)
 }
 
 // FullHelp implements common.Screen.

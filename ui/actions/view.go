@@ -18,21 +18,48 @@ type column struct {
 	width int
 }
 
-// columns sizes the table for the screen width: fixed columns first, the
-// rest shared by device, requestor and comment.
-func columns(width int) []column {
-	const gaps = 6 + 2 // between columns, and the cursor marker
-	cols := []column{{"STATUS", 11}, {"DEVICE", 0}, {"ACTION", 8}, {"REQUESTOR", 0}, {"CREATED", 8}, {"COMMANDS", 0}, {"COMMENT", 0}}
-	fixed := gaps
-	for _, c := range cols {
-		fixed += c.width
+// Column titles, also the keys of a row's cells.
+const (
+	colStatus    = "STATUS"
+	colDevice    = "DEVICE"
+	colAction    = "ACTION"
+	colRequestor = "REQUESTOR"
+	colCreated   = "CREATED"
+	colCommands  = "COMMANDS"
+	colComment   = "COMMENT"
+)
+
+// requestorMinWidth is the narrowest window that shows the requestor
+// (only when listing everyone's actions: in "mine" it is always this console).
+const requestorMinWidth = 96
+
+// columns sizes the table for the screen width: fixed columns first, then
+// the device, commands and comment at their minimum, then the room left
+// grows the device name, the commands summary and the requestor (when
+// withRequestor) to their full width; the comment takes the rest.
+func columns(width int, withRequestor bool) []column {
+	cols := []column{{colStatus, 11}, {colDevice, 16}, {colAction, 8}, {colRequestor, 12}, {colCreated, 8},
+		{colCommands, 14}, {colComment, 10}}
+	if !withRequestor {
+		cols = append(cols[:3], cols[4:]...)
 	}
-	flex := max(12, width-fixed)
-	dev := flex * 3 / 10
-	req := flex * 2 / 10
-	cmds := min(38, flex*3/10)
-	cols[1].width, cols[3].width, cols[5].width = dev, req, cmds
-	cols[6].width = max(0, flex-dev-req-cmds)
+	used := 2 + len(cols) - 1 // cursor marker and gaps
+	for _, c := range cols {
+		used += c.width
+	}
+	extra := max(0, width-used)
+	for _, g := range []struct {
+		title string
+		want  int
+	}{{colDevice, 32}, {colCommands, 26}, {colRequestor, 36}, {colComment, 1 << 20}} {
+		for i := range cols {
+			if cols[i].title == g.title && extra > 0 {
+				grow := min(extra, g.want-cols[i].width)
+				cols[i].width += grow
+				extra -= grow
+			}
+		}
+	}
 	return cols
 }
 
@@ -42,7 +69,7 @@ func (m *Model) View() string {
 		return ""
 	}
 	st := m.c.Styles
-	cols := columns(m.width)
+	cols := columns(m.width, m.showRequestor())
 	lines := []string{m.titleLine()}
 	head := make([]string, len(cols))
 	for i, c := range cols {
@@ -62,6 +89,9 @@ func (m *Model) View() string {
 	body := widgets.Fit(lines, m.width, m.height-1)
 	return body + "\n" + widgets.Line(m.statusLine(), m.width)
 }
+
+// showRequestor reports whether the table has a REQUESTOR column.
+func (m *Model) showRequestor() bool { return !m.mineOnly && m.width >= requestorMinWidth }
 
 func (m *Model) titleLine() string {
 	st := m.c.Styles
@@ -96,20 +126,16 @@ func (m *Model) rowLine(r row, cols []column, selected bool) string {
 	if id == "" {
 		id = "-"
 	}
-	cells := []string{
-		v.Status,
-		dev,
-		id,
-		v.Requestor,
-		widgets.Ago(v.Created, m.c.Now()),
-		summary(v.Commands),
-		v.Comment,
+	values := map[string]string{
+		colStatus: v.Status, colDevice: dev, colAction: id, colRequestor: v.Requestor,
+		colCreated: widgets.Ago(v.Created, m.c.Now()), colCommands: summary(v.Commands), colComment: v.Comment,
 	}
+	cells := make([]string, len(cols))
 	for i, c := range cols {
-		cells[i] = widgets.Line(inert.Text(cells[i]), c.width)
-	}
-	if !r.tracked {
-		cells[2] = st.Subtle.Render(cells[2])
+		cells[i] = widgets.Line(inert.Text(values[c.title]), c.width)
+		if c.title == colAction && !r.tracked {
+			cells[i] = st.Subtle.Render(cells[i])
+		}
 	}
 	if selected {
 		return st.Selected.Render("> " + strings.Join(cells, " "))
@@ -162,6 +188,9 @@ func (m *Model) statusLine() string {
 		s := r.view.Explain
 		if !r.tracked {
 			s = strings.TrimSpace("not tracked here yet; enter tracks and opens it. " + s)
+		}
+		if !m.mineOnly && !m.showRequestor() && r.view.Requestor != "" { // no REQUESTOR column
+			s = strings.TrimSpace("requested by " + r.view.Requestor + ". " + s)
 		}
 		return st.Subtle.Render(inert.Text(s))
 	}

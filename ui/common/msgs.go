@@ -14,6 +14,9 @@ type NavigateMsg struct {
 	Plan         *state.Plan
 	ActionID     string
 	CommandIndex int
+	// BusyActionID is the live response action the Device already runs
+	// (Compose warns that Defender refuses a second one until it ends).
+	BusyActionID string
 }
 
 // BackMsg asks the root to return to the previous screen.

@@ -412,15 +412,16 @@ func assertSize(t *testing.T, v string, w, h int) {
 
 func TestReadOnlyHelpHidesDisabledKeys(t *testing.T) {
 	m := newScreen(t, &fakeAPI{files: library()}, true)
+	k := m.c.Keys.Compose
 	for _, b := range append(m.ShortHelp(), m.FullHelp()[0]...) {
-		if h := b.Help().Desc; h == "review & submit" || h == "upload to library" || h == "delete from library" {
+		if h := b.Help().Key; h == k.Submit.Help().Key || h == k.Upload.Help().Key || h == k.DeleteFile.Help().Key {
 			t.Fatalf("read-only help shows %q", h)
 		}
 	}
 	rw := newScreen(t, &fakeAPI{files: library()}, false)
 	found := false
 	for _, b := range rw.ShortHelp() {
-		found = found || b.Help().Desc == "review & submit"
+		found = found || b.Help().Key == k.Submit.Help().Key
 	}
 	if !found {
 		t.Fatal("writable help lacks submit")
@@ -462,5 +463,72 @@ func TestLongPlanScrollsToTheSelectedCommand(t *testing.T) {
 	out := frame(t, m)
 	if !strings.Contains(out, ">28. GetFile") {
 		t.Fatalf("selected command not visible:\n%s", out)
+	}
+}
+
+// helpKeys lists the keys of the short help, in order.
+func helpKeys(m *Model) []string {
+	var out []string
+	for _, b := range m.ShortHelp() {
+		out = append(out, b.Help().Key)
+	}
+	return out
+}
+
+// TestFocusVisibleWithoutColourAndHelpFollowsIt: the focused pane is
+// marked in plain text (not only by border colour), only the focused
+// pane's cursor row is in reverse video, and the help bar lists the
+// focused pane's keys.
+func TestFocusVisibleWithoutColourAndHelpFollowsIt(t *testing.T) {
+	m := openFor(t, &fakeAPI{files: library()}, windowsDevice)
+	composeFull(t, m)
+	m.focus = focusLibrary
+	plain := ansi.Strip(m.View())
+	if !strings.Contains(plain, focusMarker+"Library") || strings.Contains(plain, focusMarker+"Plan") {
+		t.Fatalf("library focus is not marked in plain text:\n%s", plain)
+	}
+	if got := strings.Join(helpKeys(m), " "); !strings.HasPrefix(got, "r f c ctrl+g tab") {
+		t.Fatalf("library help %q", got)
+	}
+	isReverse := func(l string) bool { return strings.Contains(l, "\x1b[7m") || strings.Contains(l, ";7m") }
+	if lib := m.libraryLines(50, 10); !isReverse(lib[m.libCursor]) {
+		t.Fatalf("focused library cursor row is not reverse video: %q", lib[m.libCursor])
+	}
+	press(m, tea.KeyTab, "")
+	plain = ansi.Strip(m.View())
+	if !strings.Contains(plain, focusMarker+"Plan") || strings.Contains(plain, focusMarker+"Library") {
+		t.Fatalf("plan focus is not marked in plain text:\n%s", plain)
+	}
+	if got := strings.Join(helpKeys(m), " "); !strings.HasPrefix(got, "e x K/J c ctrl+g v") {
+		t.Fatalf("plan help %q", got)
+	}
+	lib := m.libraryLines(50, 10)
+	if isReverse(lib[m.libCursor]) || !strings.HasPrefix(ansi.Strip(lib[m.libCursor]), ">") {
+		t.Fatalf("unfocused library cursor row: %q", lib[m.libCursor])
+	}
+	if !isReverse(m.planWindow(40, 10)[0]) {
+		t.Fatalf("focused plan cursor row is not reverse video: %q", m.planWindow(40, 10)[0])
+	}
+}
+
+// TestBusyDeviceWarns: a device that already runs an action (passed on by
+// the devices screen) gets a warning line naming that action, whole at 80
+// columns; an idle device gets none.
+func TestBusyDeviceWarns(t *testing.T) {
+	m := newScreen(t, &fakeAPI{files: library()}, false)
+	m.SetSize(80, 21)
+	dev := windowsDevice
+	run(m, m.Update(common.NavigateMsg{To: common.ComposeScreen, Device: &dev, BusyActionID: "0b1c2d3e-aaaa-bbbb-cccc-1234567890ab"}))
+	out := ansi.Strip(m.View())
+	flat := strings.Join(strings.Fields(out), " ")
+	if !strings.Contains(flat, "already runs live response action 0b1c2d3e-aaaa-bbbb-cccc-1234567890ab; Defender refuses a new one until it ends") {
+		t.Fatalf("no busy warning:\n%s", out)
+	}
+	if strings.Contains(out, "…") && strings.Contains(strings.Split(out, "┌")[0], "…") {
+		t.Fatalf("the warning was cut:\n%s", out)
+	}
+	run(m, m.Update(common.NavigateMsg{To: common.ComposeScreen, Device: &dev}))
+	if out := ansi.Strip(m.View()); strings.Contains(out, "already runs") {
+		t.Fatalf("an idle device is shown busy:\n%s", out)
 	}
 }

@@ -58,6 +58,7 @@ type Model struct {
 	width, height int
 
 	device  state.Device
+	busy    string // the live response action the device already runs, or ""
 	plan    state.Plan
 	library []api.LibraryFile
 	libErr  error
@@ -174,6 +175,7 @@ func (m *Model) open(msg common.NavigateMsg) tea.Cmd {
 		m.device = *msg.Device
 		m.plan.Device = m.device
 	}
+	m.busy = msg.BusyActionID
 	m.mode, m.focus, m.attempted = modeBrowse, focusLibrary, false
 	m.planSel = 0
 	m.note, m.noteErr = "", false
@@ -225,8 +227,24 @@ func (m *Model) ShortHelp() []key.Binding {
 	case modeDelete:
 		return []key.Binding{k.Confirm.Yes, k.Confirm.No}
 	}
-	return m.writable([]key.Binding{k.Nav.NextPane, k.Compose.Filter, k.Compose.AddRunScript, k.Compose.AddPutFile,
-		k.Compose.AddGetFile, k.Compose.Comment, k.Compose.Preview, k.Compose.Submit})
+	c := k.Compose
+	// The help bar follows the focused pane, most used first: it drops
+	// bindings from the end when the window is narrow.
+	if m.focus == focusPlan {
+		move := key.NewBinding(key.WithKeys(append(c.MoveUp.Keys(), c.MoveDown.Keys()...)...),
+			key.WithHelp(c.MoveUp.Help().Key+"/"+c.MoveDown.Help().Key, "move"))
+		return m.writable([]key.Binding{relabel(c.EditItem, "edit"), relabel(c.Remove, "remove"), move,
+			relabel(c.Comment, "comment"), relabel(c.Submit, "review"), relabel(c.Preview, "preview"),
+			relabel(k.Nav.NextPane, "library")})
+	}
+	return m.writable([]key.Binding{relabel(c.AddRunScript, "RunScript"), relabel(c.AddGetFile, "GetFile"),
+		relabel(c.Comment, "comment"), relabel(c.Submit, "review"), relabel(k.Nav.NextPane, "plan"),
+		relabel(c.Filter, "filter"), relabel(c.AddPutFile, "PutFile"), relabel(c.Preview, "preview")})
+}
+
+// relabel is b with a shorter description for the one-line help bar.
+func relabel(b key.Binding, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
 }
 
 // writable drops the bindings that read-only mode disables from a help list.

@@ -15,6 +15,12 @@ import (
 
 var _ common.Screen = (*Model)(nil)
 
+// Pane title markers: the focused pane's title starts with focusMarker.
+const (
+	focusMarker = "▸ "
+	blurMarker  = "  "
+)
+
 // bottomLines are the two detail lines, the comment, prompt and problem lines under the panes.
 const bottomLines = 5
 
@@ -54,9 +60,17 @@ func (m *Model) headerLines() []string {
 		h += st.Subtle.Render(" (" + inert.Text(m.device.OSPlatform) + ")")
 	}
 	out := []string{h}
+	warn := func(text string) {
+		for _, l := range widgets.WrapWords(text, max(10, m.width)) {
+			out = append(out, st.Warning.Render(l))
+		}
+	}
+	if m.busy != "" {
+		warn(fmt.Sprintf("Busy: the device already runs live response action %s; Defender refuses a new one until it ends (%s → actions).",
+			inert.Text(m.busy), m.c.Keys.Global.GoActions.Help().Key))
+	}
 	if hs := m.device.HealthStatus; hs != "" && !strings.EqualFold(hs, "Active") {
-		out = append(out, st.Warning.Render(fmt.Sprintf(
-			"Device health is %s: the action will queue until the device connects, and times out if it does not.", inert.Text(hs))))
+		warn(fmt.Sprintf("Device health is %s: the action will queue until the device connects, and times out if it does not.", inert.Text(hs)))
 	}
 	return out
 }
@@ -65,11 +79,12 @@ func (m *Model) headerLines() []string {
 func (m *Model) pane(title string, lines []string, w, h int, focused bool) string {
 	st := m.c.Styles
 	style := st.Pane
+	// Focus shows without colour: a marker and a reverse-video title.
 	if focused {
 		style = st.PaneFocus
-		title = st.Title.Render(title)
+		title = st.PaneTitleFocus.Render(focusMarker + title + " ")
 	} else {
-		title = st.Bold.Render(title)
+		title = st.Bold.Render(blurMarker + title)
 	}
 	inner := widgets.Fit(append([]string{title}, lines...), max(1, w-2), max(1, h-2))
 	return style.Render(inner)
@@ -219,6 +234,9 @@ func (m *Model) promptLines() (string, string) {
 		p := ""
 		if msg := m.liveProblem(); msg != "" {
 			p = st.Error.Render(msg)
+			if strings.TrimSpace(m.edit.field.Value()) == "" { // nothing typed yet: a hint, not an error
+				p = st.Subtle.Render(msg)
+			}
 		}
 		return st.Label.Render(label) + m.edit.field.View(st.Input, st.Subtle, st.Selected), p
 	case modeDelete:
@@ -250,6 +268,9 @@ func (m *Model) previewView(h int) string {
 	return st.PaneFocus.Render(widgets.Fit([]string{title, m.preview.View()}, max(1, m.width-2), max(1, h-2)))
 }
 
+// uploadLabelWidth is the upload form's label column ("Description" and a gap).
+const uploadLabelWidth = 13
+
 func (m *Model) uploadView(h int) string {
 	st := m.c.Styles
 	f := &m.upload
@@ -260,13 +281,13 @@ func (m *Model) uploadView(h int) string {
 		if f.focus == i {
 			mark = st.Bold.Render("> ")
 		}
-		lines = append(lines, mark+st.Label.Render(fmt.Sprintf("%-12s", l))+f.fields[i].View(st.Input, st.Subtle, st.Selected))
+		lines = append(lines, mark+st.Label.Render(fmt.Sprintf("%-*s", uploadLabelWidth, l))+f.fields[i].View(st.Input, st.Subtle, st.Selected))
 		if i == upPath && f.check != "" {
 			style := st.Error
 			if f.checkOK {
 				style = st.Success
 			}
-			lines = append(lines, "  "+strings.Repeat(" ", 12)+style.Render(inert.Text(f.check)))
+			lines = append(lines, "  "+strings.Repeat(" ", uploadLabelWidth)+style.Render(inert.Text(f.check)))
 		}
 	}
 	box := "[ ]"
@@ -277,7 +298,7 @@ func (m *Model) uploadView(h int) string {
 	if f.focus == upOverride {
 		mark = st.Bold.Render("> ")
 	}
-	lines = append(lines, mark+st.Label.Render(fmt.Sprintf("%-12s", "Override"))+box+" replace a library file with the same name", "")
+	lines = append(lines, mark+st.Label.Render(fmt.Sprintf("%-*s", uploadLabelWidth, "Override"))+box+" replace a library file with the same name", "")
 	switch {
 	case f.busy:
 		lines = append(lines, st.Subtle.Render("uploading…"))

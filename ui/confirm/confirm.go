@@ -3,6 +3,8 @@
 package confirm
 
 import (
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -139,25 +141,31 @@ func (m *Model) View() string {
 		"",
 		st.Bold.Render("Commands") + st.Subtle.Render(" (run in this order; a failed command stops the rest)"),
 	}
-	for i, c := range p.Commands {
-		lines = append(lines, " "+chrome.PadRight(strconv.Itoa(i+1), 3)+chrome.TypeBadge(st, c.Type)+" "+t(c.Target()))
-	}
-	lines = append(lines, "", lbl("Comment")+t(p.Comment))
+	var tail []string
+	tail = append(tail, "", lbl("Comment")+t(p.Comment))
 	if note := OfflineNote(p.Device.HealthStatus); note != "" {
-		lines = append(lines, "", st.Warning.Render(note))
+		tail = append(tail, "", st.Warning.Render(note))
 	}
-	lines = append(lines, "")
+	tail = append(tail, "")
 	switch {
 	case m.submitting:
-		lines = append(lines, st.Info.Render("submitting…"))
+		tail = append(tail, st.Info.Render("submitting…"))
 	case m.err != nil:
 		k := m.c.Keys.Confirm
-		lines = append(lines, st.Error.Render(t(m.describe(m.err))), "",
+		tail = append(tail, st.Error.Render(t(m.describe(m.err))), "",
 			st.Bold.Render(k.Yes.Help().Key)+" try again · "+st.Bold.Render(k.No.Help().Key)+" back (default: no)")
 	default:
 		k := m.c.Keys.Confirm
-		lines = append(lines, st.Subtle.Render("Nothing has been sent yet. ")+
+		tail = append(tail, st.Subtle.Render("Nothing has been sent yet. ")+
 			st.Bold.Render(k.Yes.Help().Key)+" send · "+st.Bold.Render(k.No.Help().Key)+" back (default: no)")
+	}
+	// The answer line must stay on screen: list as many commands as fit
+	// and summarise the rest.
+	room := m.height - st.Dialog.GetVerticalFrameSize() - len(lines) - len(tail)
+	lines = append(lines, m.commandLines(room)...)
+	lines = append(lines, tail...)
+	if len(lines) > m.height-st.Dialog.GetVerticalFrameSize() { // very short window: drop the spacing
+		lines = slices.DeleteFunc(lines, func(l string) bool { return l == "" })
 	}
 	boxW := min(m.width, 96)
 	inner := boxW - st.Dialog.GetHorizontalFrameSize()
@@ -166,6 +174,26 @@ func (m *Model) View() string {
 	}
 	box := st.Dialog.Render(strings.Join(lines, "\n"))
 	return chrome.Fit(lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, box), m.width, m.height)
+}
+
+// commandLines lists the plan's commands in at most room lines (at least
+// one): when they do not all fit, the last line says how many more there are.
+func (m *Model) commandLines(room int) []string {
+	st := m.c.Styles
+	cmds := m.plan.Commands
+	show := len(cmds)
+	if show > max(1, room) {
+		show = max(0, room-1)
+	}
+	out := make([]string, 0, show+1)
+	for i, c := range cmds[:show] {
+		out = append(out, " "+chrome.PadRight(strconv.Itoa(i+1), 3)+chrome.TypeBadge(st, c.Type)+" "+inert.Text(c.Target()))
+	}
+	if rest := len(cmds) - show; rest > 0 {
+		out = append(out, st.Subtle.Render(fmt.Sprintf(" … and %d more (all %d run in order; %s to review them)",
+			rest, len(cmds), m.c.Keys.Global.Back.Help().Key)))
+	}
+	return out
 }
 
 // ShortHelp implements common.Screen.

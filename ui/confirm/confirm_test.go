@@ -3,6 +3,7 @@ package confirm
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -121,4 +122,41 @@ func TestGoldenConfirmError(t *testing.T) {
 	m.Update(press('y', "y"))
 	m.Update(common.SubmittedMsg{Err: &api.Error{StatusCode: 503, Method: "POST", Path: "/api/machines/x/runliveresponse"}})
 	golden.RequireEqual(t, []byte(ansi.Strip(m.View())))
+}
+
+// TestManyCommandsKeepTheAnswerLineAt80x24: a long plan is summarised so
+// the y/N line stays on screen; a short one is listed in full.
+func TestManyCommandsKeepTheAnswerLineAt80x24(t *testing.T) {
+	for _, tc := range []struct {
+		health  string
+		n       int
+		summary string
+	}{{"Active", 14, "… and "}, {"Inactive", 14, "… and "}, {"Active", 5, ""}} {
+		m := New(newCommon())
+		m.SetSize(80, 21) // the body of an 80x24 window
+		p := testPlan(tc.health)
+		p.Commands = nil
+		for i := range tc.n {
+			p.Commands = append(p.Commands, state.PlanCommand{Type: api.CommandGetFile, Path: `C:\Temp\f` + strings.Repeat("x", i) + ".log"})
+		}
+		m.Update(common.NavigateMsg{To: common.ConfirmScreen, Plan: &p})
+		view := ansi.Strip(m.View())
+		if got := strings.Count(view, "\n") + 1; got != 21 {
+			t.Fatalf("view has %d lines", got)
+		}
+		if !strings.Contains(view, "y send") || !strings.Contains(view, "(default: no)") {
+			t.Fatalf("%s/%d: the answer line is cut off:\n%s", tc.health, tc.n, view)
+		}
+		if tc.summary == "" {
+			if strings.Contains(view, "… and ") || !strings.Contains(view, `C:\Temp\fxxxx.log`) {
+				t.Fatalf("a short plan is not listed in full:\n%s", view)
+			}
+			continue
+		}
+		listed := strings.Count(view, `C:\Temp\f`)
+		want := fmt.Sprintf("… and %d more", tc.n-listed)
+		if listed == 0 || !strings.Contains(view, want) {
+			t.Fatalf("%s: %d listed, want %q:\n%s", tc.health, listed, want, view)
+		}
+	}
 }

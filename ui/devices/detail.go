@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"mdlr/ui/inert"
+	"mdlr/ui/widgets"
 )
 
 // detailPane renders the highlighted device's details in a bordered box of
@@ -73,4 +74,76 @@ func stamp(t time.Time) string {
 		return "never"
 	}
 	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// sidePane renders the highlighted device's details as a bordered box of
+// w×h cells beside the table: one field per line, long values wrapped.
+func (m *Model) sidePane(now time.Time, w, h int) []string {
+	st := m.c.Styles
+	inner := max(1, w-st.Pane.GetHorizontalFrameSize())
+	innerH := max(1, h-st.Pane.GetVerticalFrameSize())
+	var body []string
+	mc := m.selected()
+	if mc == nil {
+		body = []string{st.Subtle.Render("no device selected")}
+	} else {
+		t := func(s string) string {
+			if s == "" {
+				return "-"
+			}
+			return inert.Text(s)
+		}
+		aad := "no"
+		if mc.IsAADJoined {
+			aad = "yes"
+		}
+		osLine := t(mc.OSPlatform) + " " + t(mc.OSVersion)
+		if mc.OSBuild != 0 {
+			osLine += " build " + strconv.FormatInt(mc.OSBuild, 10)
+		}
+		osLine += " " + inert.Text(mc.OSArchitecture)
+		ips := []string{}
+		if mc.LastIPAddress != "" {
+			ips = append(ips, t(mc.LastIPAddress))
+		}
+		for _, ip := range mc.IPAddresses {
+			if ip.IPAddress != mc.LastIPAddress {
+				ips = append(ips, t(ip.IPAddress))
+			}
+		}
+		if mc.LastExternalIPAddress != "" {
+			ips = append(ips, "external "+t(mc.LastExternalIPAddress))
+		}
+		tags := make([]string, len(mc.MachineTags))
+		for i, tg := range mc.MachineTags {
+			tags[i] = t(tg)
+		}
+		fields := [][2]string{
+			{"id", t(mc.ID)}, {"OS", osLine}, {"agent", t(mc.AgentVersion)}, {"onboarding", t(mc.OnboardingStatus)},
+			{"health", t(mc.HealthStatus)}, {"risk", t(mc.RiskScore)}, {"exposure", t(mc.ExposureLevel)},
+			{"AAD joined", aad}, {"IPs", t(strings.Join(ips, ", "))}, {"group", t(mc.RBACGroupName)},
+			{"tags", t(strings.Join(tags, ", "))}, {"first seen", stamp(mc.FirstSeen)},
+			{"last seen", stamp(mc.LastSeen) + " (" + relTime(mc.LastSeen, now) + ")"},
+		}
+		body = append(body, st.Bold.Render(ansi.Hardwrap(t(mc.ComputerDNSName), inner, true)))
+		for _, f := range fields {
+			// wrapped plain (at spaces only: ids stay whole), then the label styled
+			for i, l := range widgets.WrapWords(f[0]+" "+f[1], inner) {
+				if i == 0 {
+					l = st.Label.Render(f[0]) + strings.TrimPrefix(l, f[0])
+				}
+				body = append(body, l)
+			}
+		}
+	}
+	if len(body) > innerH {
+		body = body[:innerH]
+	}
+	for i, l := range body {
+		body[i] = padRight(ansi.Truncate(l, inner, "…"), inner)
+	}
+	for len(body) < innerH {
+		body = append(body, strings.Repeat(" ", inner))
+	}
+	return strings.Split(st.Pane.Render(strings.Join(body, "\n")), "\n")
 }

@@ -265,6 +265,14 @@ func (m *Model) onDialogKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.c.Keys.Confirm.Yes):
 		m.dialog = ""
 		return common.Navigate(common.NavigateMsg{To: common.ProgressScreen, ActionID: m.busyAction(id)})
+	case key.Matches(msg, m.c.Keys.Nav.Select):
+		// compose anyway: the plan can wait until the running action ends
+		m.dialog = ""
+		for i := range m.machines {
+			if m.machines[i].ID == id {
+				return m.compose(&m.machines[i])
+			}
+		}
 	case key.Matches(msg, m.c.Keys.Confirm.No):
 		m.dialog = ""
 	}
@@ -305,8 +313,14 @@ func (m *Model) choose() tea.Cmd {
 		m.dialog = mc.ID
 		return nil
 	}
+	return m.compose(mc)
+}
+
+// compose opens Compose for mc, saying when the action will queue and
+// passing on the action the device already runs.
+func (m *Model) compose(mc *api.Machine) tea.Cmd {
 	dev := device(mc)
-	nav := common.Navigate(common.NavigateMsg{To: common.ComposeScreen, Device: &dev})
+	nav := common.Navigate(common.NavigateMsg{To: common.ComposeScreen, Device: &dev, BusyActionID: m.busyAction(mc.ID)})
 	if mc.HealthStatus != "Active" {
 		note := inert.Text(shortName(mc.ComputerDNSName)) + " is " + inert.Text(orUnknown(mc.HealthStatus)) +
 			": the action will queue for up to 2h and time out if it does not come online"
@@ -315,12 +329,17 @@ func (m *Model) choose() tea.Cmd {
 	return nav
 }
 
+// relabel is b with another description for the help bar.
+func relabel(b key.Binding, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
+}
+
 // ShortHelp implements common.Screen.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	switch {
 	case m.dialog != "":
-		return []key.Binding{k.Confirm.Yes, k.Confirm.No}
+		return []key.Binding{relabel(k.Confirm.Yes, "open its action"), relabel(k.Nav.Select, "compose anyway"), relabel(k.Confirm.No, "cancel")}
 	case m.filtering:
 		return []key.Binding{k.Nav.Select, k.Global.Back}
 	}

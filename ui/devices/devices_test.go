@@ -345,3 +345,87 @@ func TestMergedPagesMatchAFullSort(t *testing.T) {
 		}
 	}
 }
+
+// TestBusyDeviceCanBeComposedAnyway: enter on the busy question opens
+// Compose and passes on the running action so Compose can warn.
+func TestBusyDeviceCanBeComposedAnyway(t *testing.T) {
+	m, _ := loaded(t, smallFleet())
+	m.SetSize(80, 21)
+	selectName(t, m, "win-busy-03.contoso.local")
+	m.Update(enter)
+	view := ansi.Strip(m.View())
+	for _, want := range []string{"act-busy", "y open it", "enter compose anyway", "n/esc cancel"} {
+		if !strings.Contains(view, want) {
+			t.Fatalf("80 columns: %q missing from the busy question:\n%s", want, view)
+		}
+	}
+	msgs := runOne(t, m.Update(enter))
+	nav, ok := msgs[0].(common.NavigateMsg)
+	if !ok || nav.To != common.ComposeScreen || nav.Device == nil || nav.Device.Name != "win-busy-03.contoso.local" ||
+		nav.BusyActionID != "act-busy" {
+		t.Fatalf("enter gave %#v", msgs)
+	}
+	if m.Capturing() {
+		t.Fatal("the question stayed open")
+	}
+	selectName(t, m, "win-analyst-01.contoso.local")
+	msgs = runOne(t, m.Update(enter))
+	if nav := msgs[0].(common.NavigateMsg); nav.BusyActionID != "" {
+		t.Fatalf("an idle device is passed on as busy: %#v", nav)
+	}
+}
+
+// TestColumnsByWidth: every column from 120 columns, an IP column when
+// there is room, and the detail pane beside the table from 160 columns.
+func TestColumnsByWidth(t *testing.T) {
+	header := func(w int) string {
+		var b strings.Builder
+		for _, c := range layout(w, true) {
+			b.WriteString(c.title + " ")
+		}
+		return b.String()
+	}
+	for _, w := range []int{120, 130, 160, 200, 250} {
+		h := header(w)
+		for _, want := range []string{"NAME", "OS", "HEALTH", "RISK", "EXPOSURE", "LAST SEEN", "GROUP", "TAGS"} {
+			if !strings.Contains(h, want+" ") {
+				t.Fatalf("%d columns: %s missing from %q", w, want, h)
+			}
+		}
+		if got := tableWidth(layout(w, true)); got > w {
+			t.Fatalf("%d columns: the table is %d wide", w, got)
+		}
+	}
+	if strings.Contains(header(120), "IP ") || !strings.Contains(header(140), "IP ") {
+		t.Fatalf("IP column: 120 %q, 140 %q", header(120), header(140))
+	}
+	if h := header(80); strings.Contains(h, "GROUP") || !strings.Contains(h, "NAME") {
+		t.Fatalf("80 columns: %q", h)
+	}
+
+	m, _ := loaded(t, smallFleet())
+	selectName(t, m, "win-hostile-66.contoso.local")
+	m.Update(press('d', "d"))
+	for _, size := range [][2]int{{120, 30}, {160, 40}, {200, 50}} {
+		m.SetSize(size[0], size[1])
+		lines := strings.Split(ansi.Strip(m.View()), "\n")
+		if len(lines) != size[1] {
+			t.Fatalf("%v: %d lines", size, len(lines))
+		}
+		for i, l := range lines {
+			if ansi.StringWidth(l) != size[0] {
+				t.Fatalf("%v: line %d is %d wide", size, i, ansi.StringWidth(l))
+			}
+		}
+		beside := strings.Contains(lines[2], "│win-hostile-66.contoso.local") && strings.Contains(lines[1], "NAME")
+		if beside != (size[0] >= sideBySideMin) {
+			t.Fatalf("%v: beside=%v:\n%s", size, beside, strings.Join(lines, "\n"))
+		}
+		if id := m.selected().ID; beside && !strings.Contains(strings.Join(lines, "\n"), id) {
+			t.Fatalf("%v: the side pane cuts the device id %s:\n%s", size, id, strings.Join(lines, "\n"))
+		}
+		if beside && !strings.Contains(strings.Join(lines, "\n"), "tags evil^[[31mred, ^[]0;pwned^G") {
+			t.Fatalf("%v: the side pane does not show every tag:\n%s", size, strings.Join(lines, "\n"))
+		}
+	}
+}

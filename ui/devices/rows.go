@@ -24,11 +24,11 @@ const (
 // row is the compact, render-ready form of one device. Every string is
 // already made inert so that rendering a frame does no sanitising.
 type row struct {
-	id, name, os, health, risk, exposure, group, tags string
-	lastSeen                                          time.Time
-	family                                            osFamily
-	active                                            bool
-	haystack                                          string // what the filter searches; starts with name
+	id, name, ip, os, health, risk, exposure, group, tags string
+	lastSeen                                              time.Time
+	family                                                osFamily
+	active                                                bool
+	haystack                                              string // what the filter searches; starts with name
 }
 
 func newRow(m *api.Machine) row {
@@ -39,6 +39,7 @@ func newRow(m *api.Machine) row {
 	r := row{
 		id:       inert.Text(m.ID),
 		name:     inert.Text(m.ComputerDNSName),
+		ip:       inert.Text(m.LastIPAddress),
 		os:       inert.Text(m.OSPlatform),
 		health:   inert.Text(m.HealthStatus),
 		risk:     inert.Text(m.RiskScore),

@@ -9,6 +9,7 @@ import (
 
 	"mdlr/api"
 	"mdlr/ui/inert"
+	"mdlr/ui/widgets"
 )
 
 // spinnerFrames are plain ASCII so that any terminal font can show them.
@@ -16,79 +17,11 @@ var spinnerFrames = [...]string{"-", "\\", "|", "/"}
 
 const detailHeight = 8
 
-// colID names the table's columns in drawing order.
-type colID int
-
-const (
-	cName colID = iota
-	cOS
-	cHealth
-	cRisk
-	cExposure
-	cSeen
-	cGroup
-	cTags
-)
-
-type col struct {
-	id    colID
-	title string
-	width int
-}
-
-const (
-	markerWidth = 2 // "> " cursor
-	busyWidth   = 5 // "busy "
-	nameMin     = 24
-	nameMax     = 32
-	tagsMin     = 12
-)
-
-// layout picks the columns that fit width, dropping exposure, group, risk
-// and tags (in that order) on narrow terminals.
-func layout(width int) []col {
-	cols := []col{{cName, "NAME", nameMin}, {cOS, "OS", 17}, {cHealth, "HEALTH", 9}, {cRisk, "RISK", 7},
-		{cExposure, "EXPOSURE", 8}, {cSeen, "LAST SEEN", 9}, {cGroup, "GROUP", 14}, {cTags, "TAGS", tagsMin}}
-	total := func() int {
-		n := markerWidth + busyWidth
-		for _, c := range cols {
-			n += c.width + 1
-		}
-		return n
-	}
-	for _, drop := range []colID{cExposure, cGroup, cRisk, cTags} {
-		if total() <= width {
-			break
-		}
-		for i, c := range cols {
-			if c.id == drop {
-				cols = append(cols[:i], cols[i+1:]...)
-				break
-			}
-		}
-	}
-	extra := width - total()
-	if extra > 0 {
-		grow := min(extra, nameMax-nameMin)
-		cols[0].width += grow
-		extra -= grow
-		if last := &cols[len(cols)-1]; last.id == cTags {
-			last.width += extra
-		} else {
-			cols[0].width += extra
-		}
-	}
-	return cols
-}
-
 // tableRows is how many device rows fit.
 func (m *Model) tableRows() int {
-	n := m.height - 2
-	if m.details {
+	n := m.height - 2 - len(m.dialogLines())
+	if m.details && !m.sideBySide() {
 		n -= detailHeight
-	}
-	if m.dialog != "" {
-		n--
 	}
 	return max(0, n)
 }
@@ -108,25 +41,29 @@ func (m *Model) View() string {
 	case len(m.rows) == 0:
 		return m.center(st.Subtle.Render("this tenant has no devices — " + m.c.Keys.Devices.Refresh.Help().Key + " to refresh"))
 	}
-	lines := make([]string, 0, m.height)
-	lines = append(lines, m.topLine())
-	cols := layout(m.width)
-	lines = append(lines, m.headerLine(cols))
+	tw := m.listWidth()
+	cols := layout(tw, !m.sideBySide()) // beside the table, the pane lists every IP
+	table := []string{m.headerLine(cols)}
 	n := m.tableRows()
 	if len(m.visible) == 0 {
-		lines = append(lines, "", st.Subtle.Render("  no devices match — esc to clear the filter"))
+		table = append(table, "", st.Subtle.Render("  no devices match — esc to clear the filter"))
 	}
 	now := m.c.Now()
 	for i := m.offset; i < len(m.visible) && i < m.offset+n; i++ {
-		lines = append(lines, m.rowLine(cols, i, now))
+		table = append(table, m.rowLine(cols, tw, i, now))
 	}
-	for len(lines) < 2+n {
-		lines = append(lines, "")
+	for len(table) < 1+n {
+		table = append(table, "")
 	}
-	if m.dialog != "" {
-		lines = append(lines, m.dialogLine())
+	if m.sideBySide() {
+		side := m.sidePane(now, m.sideWidth(), 1+n)
+		for i := range table {
+			table[i] = padRight(ansi.Truncate(table[i], tw, ""), tw) + side[i]
+		}
 	}
-	if m.details {
+	lines := append([]string{m.topLine()}, table...)
+	lines = append(lines, m.dialogLines()...)
+	if m.details && !m.sideBySide() {
 		lines = append(lines, m.detailPane(now)...)
 	}
 	return m.fit(lines)
@@ -244,7 +181,7 @@ func sortColumnOf(id colID) (column, bool) {
 
 // rowLine renders visible row i. The selected row is drawn plain in
 // reverse video so the selection reads without colour.
-func (m *Model) rowLine(cols []col, i int, now time.Time) string {
+func (m *Model) rowLine(cols []col, width, i int, now time.Time) string {
 	st := m.c.Styles
 	ri := m.visible[i]
 	r := &m.rows[ri]
@@ -278,6 +215,8 @@ func (m *Model) rowLine(cols []col, i int, now time.Time) string {
 				}
 			}
 			b.WriteString(m.highlight(r.name, pos, c.width))
+		case cIP:
+			b.WriteString(cell(r.ip, c.width))
 		case cOS:
 			b.WriteString(cell(r.os, c.width))
 		case cHealth:
@@ -303,7 +242,7 @@ func (m *Model) rowLine(cols []col, i int, now time.Time) string {
 		}
 		b.WriteByte(' ')
 	}
-	line := padRight(ansi.Truncate(b.String(), m.width, ""), m.width)
+	line := padRight(ansi.Truncate(b.String(), width, ""), width)
 	if sel {
 		return st.Selected.Render(line)
 	}
@@ -338,7 +277,12 @@ func (m *Model) highlight(name string, pos []int, w int) string {
 	return padRight(b.String(), w)
 }
 
-func (m *Model) dialogLine() string {
+// dialogLines ask what to do with a busy device, wrapped to the width
+// (nil when no question is open).
+func (m *Model) dialogLines() []string {
+	if m.dialog == "" || m.width <= 0 {
+		return nil
+	}
 	name := m.dialog
 	for _, i := range m.visible {
 		if m.machines[i].ID == m.dialog {
@@ -346,8 +290,15 @@ func (m *Model) dialogLine() string {
 			break
 		}
 	}
+	st := m.c.Styles
+	k := m.c.Keys
 	act := inert.Text(m.busyAction(m.dialog))
-	k := m.c.Keys.Confirm
-	return m.c.Styles.Warning.Render(shortName(name)+" already runs live response action "+act+
-		" — open it? ") + m.c.Styles.Bold.Render(k.Yes.Help().Key+"/"+"N")
+	q := shortName(name) + " already runs live response action " + act +
+		" — Defender refuses a second one until it ends. Open it?"
+	var out []string
+	for _, l := range widgets.WrapWords(q, m.width) {
+		out = append(out, st.Warning.Render(l))
+	}
+	return append(out, st.Bold.Render(k.Confirm.Yes.Help().Key)+" open it · "+
+		st.Bold.Render(k.Nav.Select.Help().Key)+" compose anyway · "+st.Bold.Render(k.Confirm.No.Help().Key)+" cancel (default)")
 }

@@ -253,7 +253,11 @@ func (m *Model) ShortHelp() []key.Binding {
 	case cancelConfirm:
 		return []key.Binding{k.Confirm.Yes, k.Confirm.No}
 	}
-	return []key.Binding{k.Nav.Up, k.Nav.Down, k.Progress.OpenResult, k.Progress.Cancel, k.Global.Back}
+	bs := []key.Binding{k.Nav.Up, k.Nav.Down, k.Progress.OpenResult}
+	if m.haveIt && !api.IsTerminalStatus(m.view.Status) && !m.c.ReadOnly {
+		bs = append(bs, k.Progress.Cancel) // only while there is something to cancel
+	}
+	return append(bs, k.Global.Back)
 }
 
 // FullHelp implements common.Screen.

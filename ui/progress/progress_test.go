@@ -279,3 +279,61 @@ func TestGoldenProgressQueued(t *testing.T) {
 	m, _ := setup(t, queued())
 	golden.RequireEqual(t, []byte(strip(m)))
 }
+
+// TestHeaderNeverCutsAValueAt80: at 80 columns the header fields flow over
+// more lines; every value, the full action id included, is whole.
+func TestHeaderNeverCutsAValueAt80(t *testing.T) {
+	for _, w := range []int{80, 60, 100, 200} {
+		v := running()
+		v.Requestor = "81957979-7999-4c8d-b0b0-46d9031e7011"
+		m, _ := setup(t, v)
+		m.SetSize(w, 24)
+		view := strip(m)
+		for _, want := range []string{"Action " + v.ActionID, "device win-analyst-01.contoso.local", "Status InProgress",
+			"requested by " + v.Requestor, "created 12:00:00", "elapsed 1m 23s", "API budget 97/min · 1480/h left"} {
+			if !strings.Contains(view, want) {
+				t.Fatalf("width %d: %q is missing or cut:\n%s", w, want, view)
+			}
+		}
+		if head, _, _ := strings.Cut(view, "Comment"); strings.Contains(head, "…") {
+			t.Fatalf("width %d: the header was truncated:\n%s", w, view)
+		}
+		m.Update(press(tea.KeyDown, ""))
+		if w == 80 && !strings.Contains(strip(m), `#2 RunScript collect-triage.ps1 -OutPath C:\Temp\t.zip`) {
+			t.Fatalf("the selected command is not spelled out:\n%s", view)
+		}
+	}
+}
+
+// TestCancelHelpOnlyWhileRunning: the help bar offers cancel only for an
+// action that can still be cancelled.
+func TestCancelHelpOnlyWhileRunning(t *testing.T) {
+	offers := func(m *Model) bool {
+		for _, b := range m.ShortHelp() {
+			if b.Help().Desc == m.c.Keys.Progress.Cancel.Help().Desc {
+				return true
+			}
+		}
+		return false
+	}
+	if m, _ := setup(t, running()); !offers(m) {
+		t.Fatal("a running action does not offer cancel")
+	}
+	if m, _ := setup(t, failed()); offers(m) {
+		t.Fatal("a finished action offers cancel")
+	}
+}
+
+// TestSavedPathIsWrappedNotCut: the local path of a collected file is
+// shown whole at 80 columns.
+func TestSavedPathIsWrappedNotCut(t *testing.T) {
+	v := running()
+	path := "/home/analyst/.local/share/mdlr/downloads/a1b2c3d4-0000-4000-8000-00000000beef/triage-package.zip"
+	v.Commands[0].File = &api.SavedFile{Path: path, Bytes: 7703}
+	m, _ := setup(t, v)
+	m.SetSize(80, 24)
+	joined := strings.ReplaceAll(strings.ReplaceAll(strip(m), " ", ""), "\n", "")
+	if !strings.Contains(joined, "saved"+path+"(7703bytes)") {
+		t.Fatalf("saved path cut:\n%s", strip(m))
+	}
+}

@@ -6,12 +6,14 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"mdlr/api"
 	"mdlr/state"
 	"mdlr/ui/chrome"
 	"mdlr/ui/inert"
+	"mdlr/ui/widgets"
 )
 
 // spinnerFrames are plain ASCII so that any terminal font can show them.
@@ -46,11 +48,13 @@ func (m *Model) View() string {
 	if id == "" {
 		id = "(not assigned yet)"
 	}
-	lines := []string{
-		lbl("Action") + st.Bold.Render(t(id)) + "  " + lbl("device") + st.Bold.Render(t(v.DeviceName)),
-		lbl("Status") + m.statusText() + "  " + lbl("requested by") + t(orDash(v.Requestor)) +
-			"  " + lbl("created") + clock(v.Created) + "  " + lbl("elapsed") + duration(elapsed(v, now)),
-	}
+	// Each label and its value stay together; the pairs flow over as many
+	// lines as the width needs.
+	lines := flow([]string{lbl("Action") + st.Bold.Render(t(id)), lbl("device") + st.Bold.Render(t(v.DeviceName))}, "  ", m.width)
+	lines = append(lines, flow([]string{
+		lbl("Status") + m.statusText(), lbl("requested by") + t(orDash(v.Requestor)),
+		lbl("created") + clock(v.Created), lbl("elapsed") + duration(elapsed(v, now)),
+	}, "  ", m.width)...)
 	if v.Comment != "" {
 		lines = append(lines, lbl("Comment")+t(v.Comment))
 	}
@@ -59,6 +63,7 @@ func (m *Model) View() string {
 	}
 	lines = append(lines, "")
 	lines = append(lines, m.tableLines(now)...)
+	lines = append(lines, m.selectedTarget()...)
 	body := strings.Join(lines, "\n")
 	footer := m.footerLines(now)
 	bodyH := max(0, m.height-len(footer))
@@ -83,7 +88,7 @@ func (m *Model) statusText() string {
 
 func (m *Model) tableLines(now time.Time) []string {
 	st := m.c.Styles
-	wTarget := max(10, m.width-2-wIndex-wType-wState-wStarted-wDur-5)
+	wTarget := m.targetWidth()
 	head := "  " + chrome.PadRight("#", wIndex) + chrome.PadRight("TYPE", wType) + chrome.PadRight("TARGET", wTarget) + " " +
 		chrome.PadRight("STATE", wState) + " " + chrome.PadRight("STARTED", wStarted) + " " + "DURATION"
 	out := []string{st.Header.Render(head)}
@@ -111,7 +116,7 @@ func (m *Model) tableLines(now time.Time) []string {
 			chrome.PadRight(target, wTarget) + " " + m.stateCell(c) + " " + chrome.PadRight(started, wStarted) + " " + dur
 		out = append(out, line)
 		for _, e := range c.Errors {
-			out = append(out, "     "+st.Error.Render(inert.Text(e)))
+			out = append(out, m.note(st.Error, inert.Text(e))...)
 		}
 		if c.State == state.CmdNotRun && !explainedNotRun {
 			explainedNotRun = true
@@ -119,17 +124,59 @@ func (m *Model) tableLines(now time.Time) []string {
 			if failedBefore {
 				why = "not run: an earlier command failed"
 			}
-			out = append(out, "     "+st.Subtle.Render(why))
+			out = append(out, m.note(st.Subtle, why)...)
 		}
 		if c.State == state.CmdFailed {
 			failedBefore = true
 		}
 		if c.FetchErr != "" {
-			out = append(out, "     "+st.Warning.Render("result not fetched yet: "+inert.Text(c.FetchErr)))
+			out = append(out, m.note(st.Warning, "result not fetched yet: "+inert.Text(c.FetchErr))...)
 		}
 		if c.File != nil {
-			out = append(out, "     "+st.Subtle.Render("saved "+inert.Text(c.File.Path)+" ("+strconv.FormatInt(c.File.Bytes, 10)+" bytes)"))
+			out = append(out, m.note(st.Subtle, "saved "+inert.Text(c.File.Path)+" ("+strconv.FormatInt(c.File.Bytes, 10)+" bytes)")...)
 		}
+	}
+	return out
+}
+
+// note renders text under a command row, indented and wrapped to the
+// width (an error message or a saved path is never cut).
+func (m *Model) note(style lipgloss.Style, text string) []string {
+	const indent = "     "
+	var out []string
+	for _, l := range widgets.WrapWords(text, max(10, m.width-len(indent))) {
+		out = append(out, indent+style.Render(l))
+	}
+	return out
+}
+
+// targetWidth is the width of the table's TARGET column.
+// It fits the longest target, so that on a wide window the state stays
+// next to it instead of at the far edge.
+func (m *Model) targetWidth() int {
+	room := max(10, m.width-2-wIndex-wType-wState-wStarted-wDur-5)
+	longest := 24
+	for _, c := range m.view.Commands {
+		longest = max(longest, ansi.StringWidth(inert.Text(c.Target)))
+	}
+	return min(room, longest+1)
+}
+
+// selectedTarget spells out the selected command's target, wrapped, when
+// the table had to cut it.
+func (m *Model) selectedTarget() []string {
+	if m.cursor < 0 || m.cursor >= len(m.view.Commands) {
+		return nil
+	}
+	c := m.view.Commands[m.cursor]
+	target := inert.Text(c.Target)
+	if ansi.StringWidth(target) <= m.targetWidth() {
+		return nil
+	}
+	full := fmt.Sprintf("#%d %s %s", c.Index+1, inert.Text(c.Type), target)
+	out := []string{""}
+	for _, l := range strings.Split(ansi.Hardwrap(full, max(10, m.width-2), true), "\n") {
+		out = append(out, "  "+m.c.Styles.Subtle.Render(l))
 	}
 	return out
 }
@@ -188,8 +235,37 @@ func (m *Model) footerLines(now time.Time) []string {
 	if m.budget != nil {
 		parts = append(parts, fmt.Sprintf("API budget %d/min · %d/h left", m.budget.MinuteRemaining, m.budget.HourRemaining))
 	}
-	out = append(out, st.Subtle.Render(strings.Join(parts, " · ")))
+	for _, l := range flow(parts, " · ", m.width) {
+		out = append(out, st.Subtle.Render(l))
+	}
 	return out
+}
+
+// flow joins fields with sep into lines of at most width cells, breaking
+// only between fields; a field wider than width alone is cut.
+func flow(fields []string, sep string, width int) []string {
+	var lines []string
+	cur := ""
+	for _, f := range fields {
+		switch {
+		case cur == "":
+			cur = f
+		case ansi.StringWidth(cur)+ansi.StringWidth(sep)+ansi.StringWidth(f) <= width:
+			cur += sep + f
+		default:
+			lines = append(lines, cur)
+			cur = f
+		}
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > width {
+			lines[i] = ansi.Truncate(l, width, "…")
+		}
+	}
+	return lines
 }
 
 func elapsed(v *state.ActionView, now time.Time) time.Duration {

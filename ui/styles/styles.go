@@ -27,10 +27,13 @@ type Styles struct {
 	Header       lipgloss.Style // table header
 	Pane         lipgloss.Style // bordered pane
 	PaneFocus    lipgloss.Style // bordered pane with focus
-	Label        lipgloss.Style // "Device:" style labels
-	Value        lipgloss.Style
-	Input        lipgloss.Style
-	Code         lipgloss.Style // JSON preview, script output
+	// PaneTitleFocus marks the focused pane's title (bold reverse video:
+	// visible without colour).
+	PaneTitleFocus lipgloss.Style
+	Label          lipgloss.Style // "Device:" style labels
+	Value          lipgloss.Style
+	Input          lipgloss.Style
+	Code           lipgloss.Style // JSON preview, script output
 
 	Badge     Badges
 	Status    Status
@@ -93,25 +96,26 @@ func New(isDark bool) *Styles {
 		return s().Bold(true).Reverse(true).Foreground(bg).Padding(0, 1)
 	}
 	return &Styles{
-		IsDark:       isDark,
-		App:          s(),
-		Title:        s().Bold(true).Foreground(p.accent),
-		Subtle:       s().Foreground(p.subtle),
-		Bold:         s().Bold(true),
-		Error:        s().Bold(true).Foreground(p.red),
-		Warning:      s().Foreground(p.yellow),
-		Success:      s().Foreground(p.green),
-		Info:         s().Foreground(p.cyan),
-		Match:        s().Bold(true).Underline(true).Foreground(p.magenta),
-		MatchCurrent: s().Bold(true).Reverse(true).Foreground(p.magenta),
-		Selected:     s().Reverse(true),
-		Header:       s().Bold(true).Underline(true),
-		Pane:         s().Border(lipgloss.NormalBorder()).BorderForeground(p.subtle),
-		PaneFocus:    s().Border(lipgloss.NormalBorder()).BorderForeground(p.accent),
-		Label:        s().Foreground(p.subtle),
-		Value:        s(),
-		Input:        s().Foreground(p.fg),
-		Code:         s(),
+		IsDark:         isDark,
+		App:            s(),
+		Title:          s().Bold(true).Foreground(p.accent),
+		Subtle:         s().Foreground(p.subtle),
+		Bold:           s().Bold(true),
+		Error:          s().Bold(true).Foreground(p.red),
+		Warning:        s().Foreground(p.yellow),
+		Success:        s().Foreground(p.green),
+		Info:           s().Foreground(p.cyan),
+		Match:          s().Bold(true).Underline(true).Foreground(p.magenta),
+		MatchCurrent:   s().Bold(true).Reverse(true).Foreground(p.magenta),
+		Selected:       s().Reverse(true),
+		Header:         s().Bold(true).Underline(true),
+		Pane:           s().Border(lipgloss.NormalBorder()).BorderForeground(p.subtle),
+		PaneFocus:      s().Border(lipgloss.NormalBorder()).BorderForeground(p.accent),
+		PaneTitleFocus: s().Bold(true).Reverse(true),
+		Label:          s().Foreground(p.subtle),
+		Value:          s(),
+		Input:          s().Foreground(p.fg),
+		Code:           s(),
 		Badge: Badges{
 			Demo:      badge(p.magenta),
 			Tenant:    badge(p.blue),

@@ -44,3 +44,36 @@ func Fit(lines []string, width, height int) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// WrapWords wraps s into lines of at most width cells, breaking only at
+// spaces (ids and paths with hyphens stay whole) unless a single word is
+// wider than width, which is then cut into width-wide pieces.
+func WrapWords(s string, width int) []string {
+	width = max(1, width)
+	var lines []string
+	cur := ""
+	for _, w := range strings.Fields(s) {
+		for ansi.StringWidth(w) > width {
+			if cur != "" {
+				lines = append(lines, cur)
+				cur = ""
+			}
+			head := ansi.Truncate(w, width, "")
+			lines = append(lines, head)
+			w = w[len(head):]
+		}
+		switch {
+		case cur == "":
+			cur = w
+		case ansi.StringWidth(cur)+1+ansi.StringWidth(w) <= width:
+			cur += " " + w
+		default:
+			lines = append(lines, cur)
+			cur = w
+		}
+	}
+	if cur != "" || len(lines) == 0 {
+		lines = append(lines, cur)
+	}
+	return lines
+}

@@ -88,3 +88,14 @@ func TestHumanFormats(t *testing.T) {
 		}
 	}
 }
+
+func TestWrapWordsKeepsHyphenatedWords(t *testing.T) {
+	got := WrapWords("action 0b1c2d3e-aaaa-bbbb-cccc-1234567890ab is busy; averyveryverylongword", 20)
+	want := []string{"action", "0b1c2d3e-aaaa-bbbb-c", "ccc-1234567890ab is", "busy;", "averyveryverylongwor", "d"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("got %q", got)
+	}
+	if got := WrapWords("a b  c", 3); strings.Join(got, "|") != "a b|c" {
+		t.Fatalf("got %q", got)
+	}
+}

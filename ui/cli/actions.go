@@ -17,15 +17,7 @@ import (
 // reattached and refreshed with one poll round (which also fetches results
 // and finishes downloads that a crash interrupted).
 func (a *App) cmdActions(ctx context.Context, args []string) int {
-	var cf connFlags
-	var asJSON bool
-	fs := a.flagSet("actions")
-	cf.register(fs)
-	fs.BoolVar(&asJSON, "json", false, "print a JSON array")
-	if ok, code := parse(fs, args); !ok {
-		return code
-	}
-	sess, code := a.listSession(ctx, &cf)
+	sess, asJSON, code := a.sessionCommand(ctx, "actions", args)
 	if sess == nil {
 		return code
 	}
@@ -39,10 +31,7 @@ func (a *App) cmdActions(ctx context.Context, args []string) int {
 	}
 	views := sess.Engine.Actions()
 	if asJSON {
-		if views == nil {
-			views = []state.ActionView{}
-		}
-		return writeJSON(a, views)
+		return writeJSONList(a, views)
 	}
 	if len(views) == 0 {
 		fmt.Fprintln(a.Stderr, "no actions in the journal yet")

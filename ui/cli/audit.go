@@ -108,10 +108,7 @@ func (a *App) auditList(dir string, asJSON bool) int {
 		}
 	}
 	if asJSON {
-		if entries == nil {
-			entries = []state.AuditEntry{}
-		}
-		return writeJSON(a, entries)
+		return writeJSONList(a, entries)
 	}
 	if len(entries) == 0 {
 		fmt.Fprintln(a.Stderr, "no audit entries yet")

@@ -33,6 +33,29 @@ func (a *App) sessionFor(ctx context.Context, conn Connection) (*Session, int) {
 	return sess, 0
 }
 
+// sessionCommand parses a read-only subcommand's flags (the connection
+// flags and --json) and connects. A nil session means stop with code.
+func (a *App) sessionCommand(ctx context.Context, name string, args []string) (*Session, bool, int) {
+	var cf connFlags
+	var asJSON bool
+	fs := a.flagSet(name)
+	cf.register(fs)
+	fs.BoolVar(&asJSON, "json", false, "print JSON")
+	if ok, code := parse(fs, args); !ok {
+		return nil, false, code
+	}
+	sess, code := a.listSession(ctx, &cf)
+	return sess, asJSON, code
+}
+
+// writeJSONList prints a JSON array; nil prints [] rather than null.
+func writeJSONList[T any](a *App, list []T) int {
+	if list == nil {
+		list = []T{}
+	}
+	return writeJSON(a, list)
+}
+
 // cmdDevices implements `mdlr devices`: all devices, page by page, streamed.
 func (a *App) cmdDevices(ctx context.Context, args []string) int {
 	var cf connFlags
@@ -153,15 +176,7 @@ func (d *deviceTable) close() error { return d.tw.Flush() }
 
 // cmdLibrary implements `mdlr library`.
 func (a *App) cmdLibrary(ctx context.Context, args []string) int {
-	var cf connFlags
-	var asJSON bool
-	fs := a.flagSet("library")
-	cf.register(fs)
-	fs.BoolVar(&asJSON, "json", false, "print a JSON array")
-	if ok, code := parse(fs, args); !ok {
-		return code
-	}
-	sess, code := a.listSession(ctx, &cf)
+	sess, asJSON, code := a.sessionCommand(ctx, "library", args)
 	if sess == nil {
 		return code
 	}

@@ -59,15 +59,7 @@ func CheckIdentity(ctx context.Context, s *Session) (WhoAmI, error) {
 // cmdWhoami implements `mdlr whoami`: exit 0 when every feature's
 // permission is present, 1 when some are missing, 3 when sign-in fails.
 func (a *App) cmdWhoami(ctx context.Context, args []string) int {
-	var cf connFlags
-	var asJSON bool
-	fs := a.flagSet("whoami")
-	cf.register(fs)
-	fs.BoolVar(&asJSON, "json", false, "print JSON")
-	if ok, code := parse(fs, args); !ok {
-		return code
-	}
-	sess, code := a.listSession(ctx, &cf)
+	sess, asJSON, code := a.sessionCommand(ctx, "whoami", args)
 	if sess == nil {
 		return code
 	}

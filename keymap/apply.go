@@ -55,8 +55,11 @@ func (k *KeyMap) table() map[string]*key.Binding {
 	return map[string]*key.Binding{
 		"global.quit": &k.Global.Quit, "global.help": &k.Global.Help, "global.back": &k.Global.Back,
 		"global.devices": &k.Global.GoDevices, "global.actions": &k.Global.GoActions,
-		"global.redraw": &k.Global.ForceRedraw,
-		"nav.up":        &k.Nav.Up, "nav.down": &k.Nav.Down, "nav.pageup": &k.Nav.PageUp,
+		"global.redraw": &k.Global.ForceRedraw, "global.audit": &k.Global.GoAudit,
+		"global.profile": &k.Global.Profile, "global.dismiss": &k.Global.Dismiss,
+		"signin.retry": &k.SignIn.Retry, "signin.cancel": &k.SignIn.Cancel,
+		"audit.open": &k.Audit.Open, "audit.refresh": &k.Audit.Refresh,
+		"nav.up": &k.Nav.Up, "nav.down": &k.Nav.Down, "nav.pageup": &k.Nav.PageUp,
 		"nav.pagedown": &k.Nav.PageDown, "nav.home": &k.Nav.Home, "nav.end": &k.Nav.End,
 		"nav.select": &k.Nav.Select, "nav.nextpane": &k.Nav.NextPane, "nav.prevpane": &k.Nav.PrevPane,
 		"nav.left": &k.Nav.Left, "nav.right": &k.Nav.Right,

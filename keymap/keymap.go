@@ -15,6 +15,8 @@ type KeyMap struct {
 	Progress Progress
 	Results  Results
 	Actions  Actions
+	SignIn   SignIn
+	Audit    Audit
 }
 
 // Global bindings work on every screen (single letters only while the
@@ -26,6 +28,9 @@ type Global struct {
 	GoDevices   key.Binding
 	GoActions   key.Binding
 	ForceRedraw key.Binding
+	GoAudit     key.Binding // the audit log viewer
+	Profile     key.Binding // the profile switcher
+	Dismiss     key.Binding // hides the permissions banner
 }
 
 // Nav moves a cursor in lists, tables and viewports.
@@ -72,6 +77,16 @@ type Actions struct {
 	Open, Cancel, MineAll, Refresh key.Binding
 }
 
+// SignIn are the sign-in screen's bindings.
+type SignIn struct {
+	Retry, Cancel key.Binding
+}
+
+// Audit are the audit log viewer's bindings.
+type Audit struct {
+	Open, Refresh key.Binding
+}
+
 func bind(help, desc string, keys ...string) key.Binding {
 	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 }
@@ -87,6 +102,9 @@ func Default() KeyMap {
 			GoDevices:   bind("1", "devices", "1"),
 			GoActions:   bind("2", "actions", "2"),
 			ForceRedraw: bind("ctrl+l", "redraw", "ctrl+l"),
+			GoAudit:     bind("3", "audit log", "3"),
+			Profile:     bind("P", "switch profile", "P"),
+			Dismiss:     bind("ctrl+x", "hide banner", "ctrl+x"),
 		},
 		Nav: Nav{
 			Up:       bind("↑/k", "up", "up", "k"),
@@ -148,6 +166,14 @@ func Default() KeyMap {
 			Cancel:  bind("c", "cancel action", "c"),
 			MineAll: bind("m", "mine/all", "m"),
 			Refresh: bind("r", "refresh", "r", "ctrl+r"),
+		},
+		SignIn: SignIn{
+			Retry:  bind("r", "retry", "r"),
+			Cancel: bind("esc", "cancel sign-in", "esc"),
+		},
+		Audit: Audit{
+			Open:    bind("enter", "details", "enter"),
+			Refresh: bind("r", "reload", "r", "ctrl+r"),
 		},
 	}
 }

@@ -4,6 +4,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -11,12 +12,14 @@ import (
 
 	"mdlr/api"
 	"mdlr/ui/actions"
+	"mdlr/ui/audit"
 	"mdlr/ui/common"
 	"mdlr/ui/compose"
 	"mdlr/ui/confirm"
 	"mdlr/ui/devices"
 	"mdlr/ui/progress"
 	"mdlr/ui/results"
+	"mdlr/ui/signin"
 	"mdlr/ui/styles"
 )
 
@@ -71,50 +74,106 @@ type Model struct {
 	running    int // tracked actions not yet finished
 	pct        int // share of their commands that finished
 	ended      map[string]bool
+
+	// connect signs in on the sign-in screen (nil: c is already connected).
+	connect signin.ConnectFunc
+	label   signin.Label
+	// session is the signed-in session's extras; ready once screens exist.
+	session signin.Session
+	ready   bool
+	notes   []string // reported once the console starts
+
+	identity     string // who the token says we are ("" unknown)
+	banner       string // missing permissions ("" none)
+	bannerHidden bool
+
+	profiles profilePicker
+	switchTo string // the profile to switch to when the program ends
 }
 
 // New returns the root model showing the devices screen, with every
 // screen built from c (WithScreen replaces one). c.Now, c.Ctx and c.Keys
-// must be set; c.Styles defaults to dark.
+// must be set; c.Styles defaults to dark. With WithSignIn the console
+// starts on the sign-in screen and builds the other screens once the
+// session is ready.
 func New(c *common.Common, opts ...Option) *Model {
 	if c.Styles == nil {
 		c.Styles = styles.New(true)
 	}
 	m := &Model{c: c, screens: map[common.ScreenID]common.Screen{}, stack: []common.ScreenID{common.DevicesScreen},
 		ended: map[string]bool{}, tick: tea.Tick}
-	dev, prog := devices.New(c), progress.New(c)
-	m.screens[common.DevicesScreen] = dev
-	m.screens[common.ConfirmScreen] = confirm.New(c)
-	m.screens[common.ProgressScreen] = prog
-	m.screens[common.ComposeScreen] = compose.New(c)
-	m.screens[common.ResultsScreen] = results.New(c)
-	m.screens[common.ActionsScreen] = actions.New(c)
 	for _, o := range opts {
 		o(m)
 	}
-	if m.frozen {
-		dev.FreezeSpinner()
-		prog.FreezeSpinner()
-	}
-	for _, id := range []common.ScreenID{common.ComposeScreen, common.ResultsScreen, common.ActionsScreen} {
-		if m.screens[id] == nil {
-			m.screens[id] = newPlaceholder(c, id)
+	if m.connect != nil {
+		si := signin.New(c, m.connect, m.label)
+		if m.frozen {
+			si.Freeze()
 		}
+		m.screens[common.SignInScreen] = si
+		m.stack = []common.ScreenID{common.SignInScreen}
+		return m
 	}
-	m.refreshActions()
+	m.buildScreens()
 	return m
 }
 
-// Init implements tea.Model: detect the background, start every screen,
-// and resume polling when actions were reattached before start.
+// screenOrder is the order screens are started in.
+var screenOrder = []common.ScreenID{common.DevicesScreen, common.ComposeScreen, common.ConfirmScreen,
+	common.ProgressScreen, common.ResultsScreen, common.ActionsScreen, common.AuditScreen}
+
+// buildScreens creates every screen not installed by WithScreen, from the
+// now connected c.
+func (m *Model) buildScreens() {
+	c := m.c
+	build := map[common.ScreenID]func() common.Screen{
+		common.DevicesScreen:  func() common.Screen { return devices.New(c) },
+		common.ConfirmScreen:  func() common.Screen { return confirm.New(c) },
+		common.ProgressScreen: func() common.Screen { return progress.New(c) },
+		common.ComposeScreen:  func() common.Screen { return compose.New(c) },
+		common.ResultsScreen:  func() common.Screen { return results.New(c) },
+		common.ActionsScreen:  func() common.Screen { return actions.New(c) },
+		common.AuditScreen:    func() common.Screen { return audit.New(c, m.session.StateDir) },
+	}
+	for _, id := range screenOrder {
+		if m.screens[id] == nil {
+			m.screens[id] = build[id]()
+		}
+	}
+	if m.frozen {
+		if d, ok := m.screens[common.DevicesScreen].(*devices.Model); ok {
+			d.FreezeSpinner()
+		}
+		if p, ok := m.screens[common.ProgressScreen].(*progress.Model); ok {
+			p.FreezeSpinner()
+		}
+	}
+	m.ready = true
+	m.refreshActions()
+}
+
+// Init implements tea.Model: detect the background, then either sign in
+// or start every screen (resuming polling for reattached actions).
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.readBudget()}
-	for _, id := range []common.ScreenID{common.DevicesScreen, common.ComposeScreen, common.ConfirmScreen,
-		common.ProgressScreen, common.ResultsScreen, common.ActionsScreen} {
+	if !m.ready {
+		return tea.Batch(tea.RequestBackgroundColor, m.screens[common.SignInScreen].Init())
+	}
+	return tea.Batch(tea.RequestBackgroundColor, m.startSession())
+}
+
+// startSession starts the screens of a ready session, the permission
+// check and, for reattached actions, the poll loop.
+func (m *Model) startSession() tea.Cmd {
+	cmds := []tea.Cmd{m.readBudget(), m.checkIdentity()}
+	for _, id := range screenOrder {
 		cmds = append(cmds, m.screens[id].Init())
 	}
 	if m.running > 0 {
 		cmds = append(cmds, m.startPolling())
+	}
+	if len(m.notes) > 0 {
+		cmds = append(cmds, m.setStatus(strings.Join(m.notes, "; "), true))
+		m.notes = nil
 	}
 	return tea.Batch(cmds...)
 }
@@ -172,6 +231,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onPolled(msg)
 	case common.CancelledMsg:
 		return m, m.onCancelled(msg)
+	case signin.ReadyMsg:
+		return m, m.onReady(msg)
+	case identityMsg:
+		return m, m.onIdentity(msg)
+	case profilesMsg:
+		m.onProfiles(msg)
+		return m, nil
 	}
 	return m, m.broadcast(msg)
 }
@@ -197,7 +263,12 @@ func (m *Model) resize(w, h int) {
 
 // bodyHeight is the height left for the screen under the header, status
 // and help bars.
-func (m *Model) bodyHeight() int { return max(0, m.height-3) }
+func (m *Model) bodyHeight() int {
+	if m.showBanner() {
+		return max(0, m.height-4)
+	}
+	return max(0, m.height-3)
+}
 
 func (m *Model) navigate(msg common.NavigateMsg) tea.Cmd {
 	s := m.screens[msg.To]
@@ -225,5 +296,12 @@ func (m *Model) back() {
 // helpBindings are the global bindings shown after a screen's own.
 func (m *Model) globalBindings() []key.Binding {
 	g := m.c.Keys.Global
-	return []key.Binding{g.Back, g.GoDevices, g.GoActions, g.Help, g.Quit}
+	if !m.ready {
+		return []key.Binding{g.Profile, g.Help, g.Quit}
+	}
+	bs := []key.Binding{g.Back, g.GoDevices, g.GoActions, g.GoAudit, g.Profile, g.Help, g.Quit}
+	if m.showBanner() {
+		bs = append(bs, g.Dismiss)
+	}
+	return bs
 }

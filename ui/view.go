@@ -82,10 +82,16 @@ func (m *Model) render() string {
 	switch {
 	case m.askQuit:
 		body = m.overlay(m.c.Styles.Warning.Render(m.quitQuestion()))
+	case m.profiles.open:
+		body = m.overlay(m.profileView())
 	case m.showHelp:
 		body = m.overlay(m.fullHelp())
 	}
-	return chrome.Fit(m.header()+"\n"+chrome.Fit(body, m.width, m.bodyHeight())+"\n"+m.statusBar()+"\n"+m.helpBar(), m.width, m.height)
+	head := m.header()
+	if m.showBanner() {
+		head += "\n" + m.c.Styles.Banner.Render(ansi.Truncate("! "+m.banner, m.width, "…"))
+	}
+	return chrome.Fit(head+"\n"+chrome.Fit(body, m.width, m.bodyHeight())+"\n"+m.statusBar()+"\n"+m.helpBar(), m.width, m.height)
 }
 
 func (m *Model) overlay(content string) string {
@@ -117,6 +123,12 @@ func (m *Model) header() string {
 		badges = append(badges, st.Badge.ReadOnly.Render("READ-ONLY"))
 	}
 	right := strings.Join(badges, " ")
+	if m.identity != "" { // the identity goes first when room is short
+		withWho := st.Subtle.Render(m.identity) + " " + right
+		if m.width-ansi.StringWidth(left)-ansi.StringWidth(withWho) >= 1 {
+			right = withWho
+		}
+	}
 	gap := m.width - ansi.StringWidth(left) - ansi.StringWidth(right)
 	if gap < 1 {
 		return left
@@ -175,6 +187,9 @@ func (m *Model) helpBar() string {
 		bs = []key.Binding{m.c.Keys.Confirm.Yes, m.c.Keys.Confirm.No}
 	} else if !m.active().Capturing() {
 		tail = []key.Binding{m.c.Keys.Global.Help, m.c.Keys.Global.Quit}
+		if m.showBanner() {
+			tail = append([]key.Binding{m.c.Keys.Global.Dismiss}, tail...)
+		}
 	}
 	for n := len(bs); n >= 0; n-- {
 		line := m.renderBindings(append(append([]key.Binding(nil), bs[:n]...), tail...), " · ")

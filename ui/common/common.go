@@ -20,6 +20,10 @@ type Engine interface {
 	Action(actionID string) (state.ActionView, bool)
 	Cancel(ctx context.Context, actionID, comment string) (state.ActionView, error)
 	ScriptOutput(actionID string, index int) (api.ScriptResult, error)
+	// UploadLibraryFile and DeleteLibraryFile change the library with an
+	// audit record of the intent and the outcome.
+	UploadLibraryFile(ctx context.Context, req api.UploadRequest) (api.LibraryFile, error)
+	DeleteLibraryFile(ctx context.Context, fileName string) error
 }
 
 // Common is shared by the root model and every screen. It is built once in

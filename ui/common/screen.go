@@ -18,6 +18,10 @@ const (
 	ProgressScreen
 	ResultsScreen
 	ActionsScreen
+	// SignInScreen shows the sign-in (device code, progress, errors) until a session is ready.
+	SignInScreen
+	// AuditScreen lists the audit log of changes made to the tenant.
+	AuditScreen
 )
 
 // Screen is one full-window page. Screens are pointer types updated in

@@ -70,7 +70,7 @@ func (m *Model) submitUpload() tea.Cmd {
 		return nil
 	}
 	f.busy, f.err = true, ""
-	return uploadCmd(m.c.Ctx, m.c.API, path, req)
+	return uploadCmd(m.c.Ctx, m.librarian(), path, req)
 }
 
 func (m *Model) uploaded(msg uploadedMsg) tea.Cmd {
@@ -105,7 +105,7 @@ func (m *Model) deleteKey(msg tea.KeyPressMsg) tea.Cmd {
 	case widgets.Yes:
 		m.mode = modeBrowse
 		m.setNote("deleting "+inert.Text(m.deleting)+"…", false)
-		return deleteCmd(m.c.Ctx, m.c.API, m.deleting)
+		return deleteCmd(m.c.Ctx, m.librarian(), m.deleting)
 	case widgets.No:
 		m.mode = modeBrowse
 		m.setNote("not deleted", false)

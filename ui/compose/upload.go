@@ -120,7 +120,7 @@ func statCmd(path string, gen int) tea.Cmd {
 	}
 }
 
-func uploadCmd(ctx context.Context, svc api.Service, path string, req api.UploadRequest) tea.Cmd {
+func uploadCmd(ctx context.Context, svc libraryWriter, path string, req api.UploadRequest) tea.Cmd {
 	return func() tea.Msg {
 		if _, err := checkLocalFile(path); err != nil {
 			return uploadedMsg{err: err}
@@ -136,7 +136,7 @@ func uploadCmd(ctx context.Context, svc api.Service, path string, req api.Upload
 	}
 }
 
-func deleteCmd(ctx context.Context, svc api.Service, name string) tea.Cmd {
+func deleteCmd(ctx context.Context, svc libraryWriter, name string) tea.Cmd {
 	return func() tea.Msg {
 		return deletedMsg{name: name, err: svc.DeleteLibraryFile(ctx, name)}
 	}

@@ -44,6 +44,11 @@ func (f *fakeEngine) ScriptOutput(_ string, index int) (api.ScriptResult, error)
 	return r, nil
 }
 
+func (f *fakeEngine) UploadLibraryFile(context.Context, api.UploadRequest) (api.LibraryFile, error) {
+	return api.LibraryFile{}, errors.New("not used")
+}
+func (f *fakeEngine) DeleteLibraryFile(context.Context, string) error { return errors.New("not used") }
+
 const actionID = "7f3c2a10-1111-2222-3333-444455556666"
 
 func newTestScreen(t testing.TB, eng *fakeEngine, outRoot string) *Model {

@@ -40,6 +40,18 @@ type Styles struct {
 	StatusBar StatusBar
 	Help      Help
 	Dialog    lipgloss.Style
+	// Banner is the one-line notice under the header (missing permissions).
+	Banner lipgloss.Style
+	// UserCode shows a device sign-in code prominently (bold reverse video).
+	UserCode lipgloss.Style
+
+	// MatchSelected is a fuzzy-match highlight inside the selected row.
+	MatchSelected lipgloss.Style
+	// Escaped marks escape sequences and control characters shown inert
+	// ("^[", "<U+202E>") so that they do not read as ordinary text.
+	Escaped lipgloss.Style
+	// EscapedSelected is Escaped inside the selected row.
+	EscapedSelected lipgloss.Style
 }
 
 // Badges are short inverse labels.
@@ -147,6 +159,12 @@ func New(isDark bool) *Styles {
 			Desc: s().Foreground(p.subtle),
 			Sep:  s().Foreground(p.subtle),
 		},
-		Dialog: s().Border(lipgloss.RoundedBorder()).BorderForeground(p.accent).Padding(0, 1),
+		Dialog:   s().Border(lipgloss.RoundedBorder()).BorderForeground(p.accent).Padding(0, 1),
+		Banner:   s().Bold(true).Foreground(p.yellow),
+		UserCode: s().Bold(true).Reverse(true).Padding(0, 2),
+
+		MatchSelected:   s().Reverse(true).Bold(true).Underline(true).Foreground(p.magenta),
+		Escaped:         s().Foreground(p.yellow).Italic(true),
+		EscapedSelected: s().Reverse(true).Foreground(p.yellow).Italic(true),
 	}
 }

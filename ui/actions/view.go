@@ -126,21 +126,31 @@ func (m *Model) rowLine(r row, cols []column, selected bool) string {
 	if id == "" {
 		id = "-"
 	}
+	requestor := v.Requestor
+	if widgets.LooksLikeGUID(requestor) {
+		requestor = "app " + requestor[:8]
+	}
 	values := map[string]string{
-		colStatus: v.Status, colDevice: dev, colAction: id, colRequestor: v.Requestor,
+		colStatus: v.Status, colDevice: dev, colAction: id, colRequestor: requestor,
 		colCreated: widgets.Ago(v.Created, m.c.Now()), colCommands: summary(v.Commands), colComment: v.Comment,
 	}
 	cells := make([]string, len(cols))
 	for i, c := range cols {
 		cells[i] = widgets.Line(inert.Text(values[c.title]), c.width)
-		if c.title == colAction && !r.tracked {
-			cells[i] = st.Subtle.Render(cells[i])
-		}
 	}
 	if selected {
-		return st.Selected.Render("> " + strings.Join(cells, " "))
+		return widgets.StyleRuns("> "+strings.Join(cells, " "), st.Selected, st.EscapedSelected, true)
 	}
-	cells[0] = m.statusStyle(v.Status).Render(cells[0])
+	for i, c := range cols {
+		switch {
+		case i == 0:
+			cells[i] = m.statusStyle(v.Status).Render(cells[i])
+		case c.title == colAction && !r.tracked:
+			cells[i] = st.Subtle.Render(cells[i])
+		default:
+			cells[i] = widgets.StyleEscapes(cells[i], st.Escaped)
+		}
+	}
 	return "  " + strings.Join(cells, " ")
 }
 

@@ -65,11 +65,35 @@ func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.edit.field.Blur()
 		m.mode = modeBrowse
 	case key.Matches(msg, k.Nav.Select):
+		m.edit.touched = true
 		m.saveEdit()
 	default:
-		m.edit.field.Update(msg)
+		m.editField(msg)
 	}
 	return nil
+}
+
+// editField feeds a key or paste to the editor, noting a changed value.
+func (m *Model) editField(msg tea.Msg) {
+	before := m.edit.field.Value()
+	m.edit.field.Update(msg)
+	if m.edit.field.Value() != before {
+		m.edit.touched = true
+	}
+}
+
+// editHint is the neutral text under an editor the user has not touched.
+func (m *Model) editHint() string {
+	switch m.edit.kind {
+	case editComment:
+		return "why this action runs; recorded with it (e.g. a ticket number)"
+	case editPath:
+		return "the full path of the file on the device, e.g. " + m.pathHint()
+	}
+	if f, ok := m.libraryFile(m.edit.cmd.Name); ok && f.ParametersDescription != "" {
+		return "parameters: " + inert.Text(f.ParametersDescription)
+	}
+	return "arguments for the script, if it takes any"
 }
 
 // saveEdit applies the editor's value. Commands are kept even when invalid

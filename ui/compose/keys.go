@@ -36,7 +36,7 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 			m.refilter()
 		}
 	case modeEdit:
-		m.edit.field.Update(msg)
+		m.editField(msg)
 	case modeUpload:
 		if m.upload.focus < len(m.upload.fields) && m.upload.fields[m.upload.focus].Update(msg) && m.upload.focus == upPath {
 			return m.checkUploadPath()

@@ -50,6 +50,9 @@ type editor struct {
 	index int               // plan index being edited, -1 when adding
 	cmd   state.PlanCommand // the command being added or edited
 	field widgets.Field
+	// touched: the value was edited or saving was tried; until then an
+	// empty field shows a neutral hint rather than an error.
+	touched bool
 }
 
 // Model is the Compose screen.
@@ -218,8 +221,10 @@ func (m *Model) setNote(s string, isErr bool) { m.note, m.noteErr = s, isErr }
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	switch m.mode {
-	case modeFilter, modeEdit:
-		return []key.Binding{k.Nav.Select, k.Global.Back}
+	case modeFilter:
+		return []key.Binding{relabel(k.Nav.Select, "keep filter"), relabel(k.Global.Back, "clear filter")}
+	case modeEdit:
+		return []key.Binding{relabel(k.Nav.Select, "save"), relabel(k.Global.Back, "cancel")}
 	case modePreview:
 		return []key.Binding{k.Compose.Preview, k.Nav.Down, k.Nav.Up, k.Global.Back}
 	case modeUpload:

@@ -38,7 +38,7 @@ func (m *Model) View() string {
 	case modeUpload:
 		body = m.uploadView(bodyH)
 	default:
-		leftW := m.width * 55 / 100
+		leftW := m.libraryWidth()
 		body = lipgloss.JoinHorizontal(lipgloss.Top,
 			m.pane("Library", m.libraryLines(leftW-2, bodyH-2), leftW, bodyH, m.focus == focusLibrary),
 			m.pane("Plan", m.planWindow(m.width-leftW-2, bodyH-3), m.width-leftW, bodyH, m.focus == focusPlan))
@@ -48,6 +48,33 @@ func (m *Model) View() string {
 	return widgets.Fit(lines, m.width, m.height)
 }
 
+// planPrefixWidth is the width of "> 1. RunScript " before a command's target.
+const planPrefixWidth = 14
+
+// libraryWidth splits the width between the panes: the library gets 55%
+// until the plan's commands need more room; then the plan gets what its
+// longest line needs when the library can keep libraryMinWidth, and 55%
+// of the width otherwise (its lines wrap).
+func (m *Model) libraryWidth() int {
+	leftW := m.width * 55 / 100
+	need := 0
+	for i, c := range m.plan.Commands {
+		need = max(need, planPrefixWidth+len(fmt.Sprint(i+1))-1+ansi.StringWidth(inert.Text(c.Target()))+2)
+	}
+	switch {
+	case m.width-leftW >= need:
+		return leftW
+	case m.width-libraryMinWidth >= need:
+		return m.width - need
+	}
+	return min(leftW, max(libraryMinWidth, m.width*45/100))
+}
+
+// libraryMinWidth is the narrowest the library pane gets for the plan:
+// room for a file name and its kind (the description is also shown under
+// the panes).
+const libraryMinWidth = 36
+
 // headerLines are the title and, for a device that is not Active, a warning.
 func (m *Model) headerLines() []string {
 	st := m.c.Styles
@@ -55,7 +82,7 @@ func (m *Model) headerLines() []string {
 	if name == "" {
 		name = m.device.ID
 	}
-	h := st.Title.Render("Compose") + " for " + st.Bold.Render(inert.Text(name))
+	h := st.Title.Render("Compose") + " for " + widgets.StyleRuns(inert.Text(name), st.Bold, st.Escaped, true)
 	if m.device.OSPlatform != "" {
 		h += st.Subtle.Render(" (" + inert.Text(m.device.OSPlatform) + ")")
 	}
@@ -108,14 +135,14 @@ func (m *Model) libraryLines(w, h int) []string {
 	}
 	visible := max(1, h-1-len(out))
 	start := max(0, min(m.libCursor-visible/2, len(m.rows)-visible))
-	nameW := min(24, w/2)
+	nameW := min(24, max(w/2, w-8)) // a narrow pane keeps the name and kind
 	for i := start; i < min(len(m.rows), start+visible); i++ {
 		r := m.rows[i]
 		f := m.library[r.index]
 		kind := fmt.Sprintf("%-6s", kindOf(f.FileName))
 		if i == m.libCursor && m.focus == focusLibrary {
 			plain := ">" + widgets.Line(inert.Text(f.FileName), nameW) + " " + kind + " " + inert.Text(f.Description)
-			out = append(out, st.Selected.Render(widgets.Line(plain, w)))
+			out = append(out, widgets.StyleRuns(widgets.Line(plain, w), st.Selected, st.EscapedSelected, true))
 			continue
 		}
 		marker := " "
@@ -123,7 +150,7 @@ func (m *Model) libraryLines(w, h int) []string {
 			marker = ">"
 		}
 		name := widgets.Line(highlightName(f.FileName, r.matched, st.Match), nameW)
-		out = append(out, widgets.Line(marker+name+" "+st.Subtle.Render(kind)+" "+inert.Text(f.Description), w))
+		out = append(out, widgets.Line(marker+name+" "+st.Subtle.Render(kind)+" "+m.remote(f.Description), w))
 	}
 	return out
 }
@@ -155,17 +182,28 @@ func (m *Model) planLines(w int) ([]string, int) {
 		if i == m.planSel {
 			sel = len(out)
 		}
-		badge := m.badge(c.Type)
-		target := inert.Text(c.Target())
 		marker := " "
 		if i == m.planSel {
 			marker = ">"
 		}
-		line := marker + fmt.Sprintf("%d. ", i+1) + badge + " " + target
-		if i == m.planSel && m.focus == focusPlan {
-			line = st.Selected.Render(widgets.Line(fmt.Sprintf("%s%d. %-9s %s", marker, i+1, inert.Text(c.Type), target), w))
+		// a long target (RunScript args) wraps under itself instead of being cut
+		num := fmt.Sprintf("%d. ", i+1)
+		indent := planPrefixWidth + len(num) - 3
+		parts := widgets.WrapWords(inert.Text(c.Target()), max(8, w-indent))
+		for j, part := range parts {
+			var line string
+			switch {
+			case i == m.planSel && m.focus == focusPlan && j == 0:
+				line = m.selectedLine(fmt.Sprintf("%s%s%-9s %s", marker, num, inert.Text(c.Type), part), w)
+			case i == m.planSel && m.focus == focusPlan:
+				line = m.selectedLine(strings.Repeat(" ", indent)+part, w)
+			case j == 0:
+				line = marker + num + m.badge(c.Type) + " " + m.escapes(part)
+			default:
+				line = strings.Repeat(" ", indent) + m.escapes(part)
+			}
+			out = append(out, widgets.Line(line, w))
 		}
-		out = append(out, widgets.Line(line, w))
 		for _, p := range m.problems {
 			if p.Index != i {
 				continue
@@ -203,9 +241,9 @@ func (m *Model) bottom() []string {
 	about, detail := "", ""
 	if m.focus == focusPlan && m.planSel < len(m.plan.Commands) {
 		c := m.plan.Commands[m.planSel]
-		about = st.Bold.Render(fmt.Sprintf("#%d %s ", m.planSel+1, inert.Text(c.Type))) + inert.Text(c.Target())
+		about = st.Bold.Render(fmt.Sprintf("#%d %s ", m.planSel+1, inert.Text(c.Type))) + m.remote(c.Target())
 	} else if f, ok := m.selectedFile(); ok {
-		about = st.Bold.Render(inert.Text(f.FileName)) + "  " + inert.Text(f.Description)
+		about = widgets.StyleRuns(inert.Text(f.FileName), st.Bold, st.Escaped, true) + "  " + m.remote(f.Description)
 		params := "no parameters"
 		if f.ParametersDescription != "" {
 			params = "params: " + inert.Text(f.ParametersDescription)
@@ -215,7 +253,7 @@ func (m *Model) bottom() []string {
 	}
 	comment := st.Label.Render("Comment: ")
 	if m.plan.Comment != "" {
-		comment += inert.Text(m.plan.Comment)
+		comment += m.remote(m.plan.Comment)
 	} else if m.attempted {
 		comment += st.Error.Render("required — press " + m.c.Keys.Compose.Comment.Help().Key + " to write one")
 	} else {
@@ -232,11 +270,10 @@ func (m *Model) promptLines() (string, string) {
 	case modeEdit:
 		label := map[editKind]string{editArgs: "Args for " + inert.Text(m.edit.cmd.Name) + ": ", editPath: "GetFile path: ", editComment: "Comment: "}[m.edit.kind]
 		p := ""
-		if msg := m.liveProblem(); msg != "" {
+		if !m.edit.touched && strings.TrimSpace(m.edit.field.Value()) == "" {
+			p = st.Subtle.Render(m.editHint()) // nothing typed yet: a hint, not an error
+		} else if msg := m.liveProblem(); msg != "" {
 			p = st.Error.Render(msg)
-			if strings.TrimSpace(m.edit.field.Value()) == "" { // nothing typed yet: a hint, not an error
-				p = st.Subtle.Render(msg)
-			}
 		}
 		return st.Label.Render(label) + m.edit.field.View(st.Input, st.Subtle, st.Selected), p
 	case modeDelete:
@@ -308,4 +345,15 @@ func (m *Model) uploadView(h int) string {
 		lines = append(lines, st.Subtle.Render(fmt.Sprintf("At most %s. The file is visible to every analyst of the tenant.", widgets.Bytes(MaxUploadBytes))))
 	}
 	return st.PaneFocus.Render(widgets.Fit(lines, max(1, m.width-2), max(1, h-2)))
+}
+
+// remote makes text from the API inert, its escapes styled.
+func (m *Model) remote(s string) string { return m.escapes(inert.Text(s)) }
+
+// escapes styles the escapes of text that is already inert.
+func (m *Model) escapes(s string) string { return widgets.StyleEscapes(s, m.c.Styles.Escaped) }
+
+// selectedLine renders inert plain text as a selected row of width w.
+func (m *Model) selectedLine(plain string, w int) string {
+	return widgets.StyleRuns(widgets.Line(plain, w), m.c.Styles.Selected, m.c.Styles.EscapedSelected, true)
 }

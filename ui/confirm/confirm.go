@@ -18,6 +18,7 @@ import (
 	"mdlr/ui/chrome"
 	"mdlr/ui/common"
 	"mdlr/ui/inert"
+	"mdlr/ui/widgets"
 )
 
 // Model is the confirmation screen.
@@ -130,12 +131,12 @@ func (m *Model) View() string {
 		return chrome.Fit(st.Subtle.Render("nothing to confirm — "+m.c.Keys.Global.Back.Help().Key+" to go back"), m.width, m.height)
 	}
 	p := m.plan
-	t := inert.Text
+	t := func(s string) string { return widgets.StyleEscapes(inert.Text(s), st.Escaped) }
 	lbl := func(s string) string { return st.Label.Render(chrome.PadRight(s, 9)) }
 	lines := []string{
 		st.Title.Render("Send this live response action?"),
 		"",
-		lbl("Device") + st.Bold.Render(t(p.Device.Name)),
+		lbl("Device") + widgets.StyleRuns(inert.Text(p.Device.Name), st.Bold, st.Escaped, true),
 		lbl("OS") + t(p.Device.OSPlatform) + st.Subtle.Render(" · health ") + t(p.Device.HealthStatus),
 		lbl("ID") + t(p.Device.ID),
 		"",
@@ -152,7 +153,7 @@ func (m *Model) View() string {
 		tail = append(tail, st.Info.Render("submitting…"))
 	case m.err != nil:
 		k := m.c.Keys.Confirm
-		tail = append(tail, st.Error.Render(t(m.describe(m.err))), "",
+		tail = append(tail, st.Error.Render(inert.Text(m.describe(m.err))), "",
 			st.Bold.Render(k.Yes.Help().Key)+" try again · "+st.Bold.Render(k.No.Help().Key)+" back (default: no)")
 	default:
 		k := m.c.Keys.Confirm
@@ -187,7 +188,7 @@ func (m *Model) commandLines(room int) []string {
 	}
 	out := make([]string, 0, show+1)
 	for i, c := range cmds[:show] {
-		out = append(out, " "+chrome.PadRight(strconv.Itoa(i+1), 3)+chrome.TypeBadge(st, c.Type)+" "+inert.Text(c.Target()))
+		out = append(out, " "+chrome.PadRight(strconv.Itoa(i+1), 3)+chrome.TypeBadge(st, c.Type)+" "+widgets.StyleEscapes(inert.Text(c.Target()), st.Escaped))
 	}
 	if rest := len(cmds) - show; rest > 0 {
 		out = append(out, st.Subtle.Render(fmt.Sprintf(" … and %d more (all %d run in order; %s to review them)",

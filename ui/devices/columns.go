@@ -29,7 +29,7 @@ const (
 	busyWidth   = 5 // "busy "
 	nameMin     = 24
 	nameMax     = 32
-	tagsMin     = 12
+	tagsMin     = 10
 )
 
 // Side-by-side detail pane: used from sideBySideMin columns, between
@@ -42,7 +42,7 @@ const (
 
 // allColumns are the table's columns at their minimum widths.
 func allColumns() []col {
-	return []col{{cName, "NAME", nameMin}, {cIP, "IP", 15}, {cOS, "OS", 17}, {cHealth, "HEALTH", 9},
+	return []col{{cName, "NAME", nameMin}, {cIP, "IP", 15}, {cOS, "OS", 17}, {cHealth, "HEALTH", 11},
 		{cRisk, "RISK", 7}, {cExposure, "EXPOSURE", 8}, {cSeen, "LAST SEEN", 9}, {cGroup, "GROUP", 14}, {cTags, "TAGS", tagsMin}}
 }
 
@@ -74,7 +74,7 @@ func layout(width int, withIP bool) []col {
 	for _, g := range []struct {
 		id   colID
 		want int
-	}{{cName, nameMax}, {cGroup, 24}, {cTags, 24}, {cRisk, 13}, {cHealth, 12}} {
+	}{{cName, nameMax}, {cGroup, 24}, {cTags, 24}, {cRisk, 13}, {cHealth, 11}} {
 		for i := range cols {
 			if cols[i].id == g.id && extra > 0 {
 				grow := max(0, min(extra, g.want-cols[i].width))

@@ -7,57 +7,83 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"mdlr/ui/inert"
 	"mdlr/ui/widgets"
 )
+
+// info is the detail pane's view of one device, every string inert.
+type info struct {
+	name, id, os, agent, onboarding, health, risk, exposure, aad, ips, group, tags string
+	firstSeen, lastSeen                                                            time.Time
+}
+
+// infoOf expands row ri for the detail pane.
+func (m *Model) infoOf(ri int32) info {
+	r := &m.rows[ri]
+	t := func(s string) string {
+		if s == "" {
+			return "-"
+		}
+		return s
+	}
+	y := m.syms.str
+	osLine := t(y(r.os))
+	if v := r.seg(segOSVersion); v != "" {
+		osLine += " " + v
+	}
+	if r.build != 0 {
+		osLine += " build " + strconv.FormatUint(uint64(r.build), 10)
+	}
+	if a := y(r.arch); a != "" {
+		osLine += " " + a
+	}
+	var ips []string
+	if ip := r.seg(segIP); ip != "" {
+		ips = append(ips, ip)
+	}
+	if other := r.seg(segIPs); other != "" {
+		ips = append(ips, strings.Split(other, " ")...)
+	}
+	if ext := r.seg(segExt); ext != "" {
+		ips = append(ips, "external "+ext)
+	}
+	aad := "no"
+	if r.aad {
+		aad = "yes"
+	}
+	health := t(y(r.health))
+	if short := healthShort(y(r.health)); short != y(r.health) {
+		health += " (" + short + ")"
+	}
+	return info{
+		name: t(r.name()), id: t(r.seg(segID)), os: osLine, agent: t(r.seg(segAgent)), onboarding: t(y(r.onboarding)),
+		health: health, risk: t(y(r.risk)), exposure: t(y(r.exposure)), aad: aad,
+		ips: t(strings.Join(ips, ", ")), group: t(r.seg(segGroup)), tags: t(strings.ReplaceAll(r.seg(segTags), ",", ", ")),
+		firstSeen: unixTime(r.firstSeen), lastSeen: r.lastSeenTime(),
+	}
+}
 
 // detailPane renders the highlighted device's details in a bordered box of
 // detailHeight lines.
 func (m *Model) detailPane(now time.Time) []string {
 	st := m.c.Styles
 	inner := max(1, m.width-st.Pane.GetHorizontalFrameSize())
-	mc := m.selected()
+	ri := m.selected()
 	var body []string
-	if mc == nil {
+	if ri < 0 {
 		body = []string{st.Subtle.Render("no device selected")}
 	} else {
+		d := m.infoOf(ri)
 		lbl := func(s string) string { return st.Label.Render(s) + " " }
-		t := func(s string) string {
-			if s == "" {
-				return "-"
-			}
-			return inert.Text(s)
-		}
-		ips := make([]string, 0, len(mc.IPAddresses)+1)
-		if mc.LastIPAddress != "" {
-			ips = append(ips, t(mc.LastIPAddress))
-		}
-		for _, ip := range mc.IPAddresses {
-			if ip.IPAddress != mc.LastIPAddress {
-				ips = append(ips, t(ip.IPAddress))
-			}
-		}
-		if mc.LastExternalIPAddress != "" {
-			ips = append(ips, "external "+t(mc.LastExternalIPAddress))
-		}
-		aad := "no"
-		if mc.IsAADJoined {
-			aad = "yes"
-		}
-		build := ""
-		if mc.OSBuild != 0 {
-			build = " build " + strconv.FormatInt(mc.OSBuild, 10)
-		}
+		v := m.remote
 		body = []string{
-			st.Bold.Render(t(mc.ComputerDNSName)) + "  " + lbl("id") + t(mc.ID),
-			lbl("OS") + t(mc.OSPlatform) + " " + t(mc.OSVersion) + build + " " + inert.Text(mc.OSArchitecture) +
-				"  " + lbl("agent") + t(mc.AgentVersion) + "  " + lbl("onboarding") + t(mc.OnboardingStatus),
-			lbl("health") + t(mc.HealthStatus) + "  " + lbl("risk") + t(mc.RiskScore) + "  " + lbl("exposure") +
-				t(mc.ExposureLevel) + "  " + lbl("AAD joined") + aad,
-			lbl("IPs") + t(strings.Join(ips, ", ")),
-			lbl("group") + t(mc.RBACGroupName) + "  " + lbl("tags") + t(strings.Join(mc.MachineTags, ", ")),
-			lbl("first seen") + stamp(mc.FirstSeen) + "  " + lbl("last seen") + stamp(mc.LastSeen) +
-				" (" + relTime(mc.LastSeen, now) + ")",
+			st.Bold.Render(v(d.name)) + "  " + lbl("id") + v(d.id),
+			lbl("OS") + v(d.os) + "  " + lbl("agent") + v(d.agent) + "  " + lbl("onboarding") + v(d.onboarding),
+			lbl("health") + v(d.health) + "  " + lbl("risk") + v(d.risk) + "  " + lbl("exposure") +
+				v(d.exposure) + "  " + lbl("AAD joined") + d.aad,
+			lbl("IPs") + v(d.ips),
+			lbl("group") + v(d.group) + "  " + lbl("tags") + v(d.tags),
+			lbl("first seen") + stamp(d.firstSeen) + "  " + lbl("last seen") + stamp(d.lastSeen) +
+				" (" + relTime(d.lastSeen, now) + ")",
 		}
 	}
 	for i, l := range body {
@@ -83,54 +109,28 @@ func (m *Model) sidePane(now time.Time, w, h int) []string {
 	inner := max(1, w-st.Pane.GetHorizontalFrameSize())
 	innerH := max(1, h-st.Pane.GetVerticalFrameSize())
 	var body []string
-	mc := m.selected()
-	if mc == nil {
+	ri := m.selected()
+	if ri < 0 {
 		body = []string{st.Subtle.Render("no device selected")}
 	} else {
-		t := func(s string) string {
-			if s == "" {
-				return "-"
-			}
-			return inert.Text(s)
-		}
-		aad := "no"
-		if mc.IsAADJoined {
-			aad = "yes"
-		}
-		osLine := t(mc.OSPlatform) + " " + t(mc.OSVersion)
-		if mc.OSBuild != 0 {
-			osLine += " build " + strconv.FormatInt(mc.OSBuild, 10)
-		}
-		osLine += " " + inert.Text(mc.OSArchitecture)
-		ips := []string{}
-		if mc.LastIPAddress != "" {
-			ips = append(ips, t(mc.LastIPAddress))
-		}
-		for _, ip := range mc.IPAddresses {
-			if ip.IPAddress != mc.LastIPAddress {
-				ips = append(ips, t(ip.IPAddress))
-			}
-		}
-		if mc.LastExternalIPAddress != "" {
-			ips = append(ips, "external "+t(mc.LastExternalIPAddress))
-		}
-		tags := make([]string, len(mc.MachineTags))
-		for i, tg := range mc.MachineTags {
-			tags[i] = t(tg)
-		}
+		d := m.infoOf(ri)
 		fields := [][2]string{
-			{"id", t(mc.ID)}, {"OS", osLine}, {"agent", t(mc.AgentVersion)}, {"onboarding", t(mc.OnboardingStatus)},
-			{"health", t(mc.HealthStatus)}, {"risk", t(mc.RiskScore)}, {"exposure", t(mc.ExposureLevel)},
-			{"AAD joined", aad}, {"IPs", t(strings.Join(ips, ", "))}, {"group", t(mc.RBACGroupName)},
-			{"tags", t(strings.Join(tags, ", "))}, {"first seen", stamp(mc.FirstSeen)},
-			{"last seen", stamp(mc.LastSeen) + " (" + relTime(mc.LastSeen, now) + ")"},
+			{"id", d.id}, {"OS", d.os}, {"agent", d.agent}, {"onboarding", d.onboarding},
+			{"health", d.health}, {"risk", d.risk}, {"exposure", d.exposure},
+			{"AAD joined", d.aad}, {"IPs", d.ips}, {"group", d.group},
+			{"tags", d.tags}, {"first seen", stamp(d.firstSeen)},
+			{"last seen", stamp(d.lastSeen) + " (" + relTime(d.lastSeen, now) + ")"},
 		}
-		body = append(body, st.Bold.Render(ansi.Hardwrap(t(mc.ComputerDNSName), inner, true)))
+		for _, l := range strings.Split(ansi.Hardwrap(d.name, inner, true), "\n") {
+			body = append(body, st.Bold.Render(m.remote(l)))
+		}
 		for _, f := range fields {
 			// wrapped plain (at spaces only: ids stay whole), then the label styled
 			for i, l := range widgets.WrapWords(f[0]+" "+f[1], inner) {
 				if i == 0 {
-					l = st.Label.Render(f[0]) + strings.TrimPrefix(l, f[0])
+					l = st.Label.Render(f[0]) + m.remote(strings.TrimPrefix(l, f[0]))
+				} else {
+					l = m.remote(l)
 				}
 				body = append(body, l)
 			}

@@ -8,7 +8,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"mdlr/api"
 	"mdlr/ui/chrome"
 	"mdlr/ui/common"
 	"mdlr/ui/fuzzyindex"
@@ -23,11 +22,10 @@ type Model struct {
 	c             *common.Common
 	width, height int
 
-	machines []api.Machine
-	rows     []row
-	idx      *fuzzyindex.Index
-	busy     map[string]string // from the API: machine id → action id
-	tracked  map[string]string // from the engine: machine id → action id
+	fleet   // rows, symbols and raw identities
+	idx     *fuzzyindex.Index
+	busy    map[string]string // from the API: machine id → action id
+	tracked map[string]string // from the engine: machine id → action id
 
 	gen     int // load generation; stale pages are ignored
 	loading bool
@@ -42,12 +40,11 @@ type Model struct {
 	health       healthFacet
 	hideInactive bool
 
-	input      chrome.LineInput
-	filtering  bool
-	query      string
-	matches    []fuzzyindex.Match
-	visible    []int32
-	visiblePos [][]int // match positions per visible row while a query is set
+	input     chrome.LineInput
+	filtering bool
+	query     string
+	matches   []fuzzyindex.Match
+	visible   []int32
 
 	cursor, offset int
 	details        bool
@@ -57,7 +54,7 @@ type Model struct {
 // New returns the devices screen.
 func New(c *common.Common) *Model {
 	in := chrome.LineInput{Prompt: "/", Placeholder: "name, id, IP, tag or group"}
-	return &Model{c: c, idx: fuzzyindex.New(nil), input: in, busy: map[string]string{}, tracked: map[string]string{}}
+	return &Model{c: c, fleet: newFleet(), idx: fuzzyindex.New(nil), input: in, busy: map[string]string{}, tracked: map[string]string{}}
 }
 
 // Init starts streaming the fleet.
@@ -65,7 +62,7 @@ func (m *Model) Init() tea.Cmd { return m.reload() }
 
 func (m *Model) reload() tea.Cmd {
 	m.gen++
-	m.machines, m.rows, m.order = nil, nil, nil
+	m.fleet, m.order = newFleet(), nil
 	m.idx = fuzzyindex.New(nil)
 	m.matches = nil
 	m.loading, m.loadErr = true, nil
@@ -152,22 +149,16 @@ func (m *Model) onPage(msg pageMsg) tea.Cmd {
 		}
 		return nil
 	}
-	from := len(m.rows)
-	m.machines = append(m.machines, msg.machines...)
-	hay := make([]string, len(msg.machines))
-	for i := range msg.machines {
-		r := newRow(&msg.machines[i])
-		m.rows = append(m.rows, r)
-		hay[i] = r.haystack
-	}
-	m.idx.Append(hay)
-	m.order = mergeOrder(m.order, m.rows, from, m.sortCol, m.sortDesc)
+	from, got := len(m.rows), len(msg.machines)
+	m.idx.Append(m.appendPage(msg.machines))
+	msg.machines = nil // the page is garbage from here on
+	m.order = mergeOrder(m.order, m.rows, m.syms, from, m.sortCol, m.sortDesc)
 	if m.query != "" {
 		m.matches = m.idx.Search(m.query)
 	}
 	m.recompute()
-	if len(msg.machines) == msg.top && msg.top > 0 {
-		return loadPageCmd(m.c.Ctx, m.c.API, m.gen, msg.skip+len(msg.machines), nextPageSize)
+	if got == msg.top && msg.top > 0 {
+		return loadPageCmd(m.c.Ctx, m.c.API, m.gen, msg.skip+got, nextPageSize)
 	}
 	m.loading = false
 	return nil
@@ -268,9 +259,9 @@ func (m *Model) onDialogKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.c.Keys.Nav.Select):
 		// compose anyway: the plan can wait until the running action ends
 		m.dialog = ""
-		for i := range m.machines {
-			if m.machines[i].ID == id {
-				return m.compose(&m.machines[i])
+		for i := range m.rows {
+			if dev := m.identity(int32(i)); dev.id == id {
+				return m.compose(dev)
 			}
 		}
 	case key.Matches(msg, m.c.Keys.Confirm.No):
@@ -287,7 +278,7 @@ func (m *Model) busyAction(machineID string) string {
 }
 
 func (m *Model) resort() {
-	m.order = sortOrder(m.rows, m.sortCol, m.sortDesc)
+	m.order = sortOrder(m.rows, m.syms, m.sortCol, m.sortDesc)
 	m.recompute()
 }
 
@@ -296,33 +287,34 @@ func (m *Model) move(delta int) {
 	m.clampCursor()
 }
 
-// selected returns the machine under the cursor, or nil.
-func (m *Model) selected() *api.Machine {
+// selected returns the row index under the cursor, or -1.
+func (m *Model) selected() int32 {
 	if m.cursor < 0 || m.cursor >= len(m.visible) {
-		return nil
+		return -1
 	}
-	return &m.machines[m.visible[m.cursor]]
+	return m.visible[m.cursor]
 }
 
 func (m *Model) choose() tea.Cmd {
-	mc := m.selected()
-	if mc == nil {
+	ri := m.selected()
+	if ri < 0 {
 		return nil
 	}
-	if m.busyAction(mc.ID) != "" {
-		m.dialog = mc.ID
+	dev := m.identity(ri)
+	if m.busyAction(dev.id) != "" {
+		m.dialog = dev.id
 		return nil
 	}
-	return m.compose(mc)
+	return m.compose(dev)
 }
 
-// compose opens Compose for mc, saying when the action will queue and
-// passing on the action the device already runs.
-func (m *Model) compose(mc *api.Machine) tea.Cmd {
-	dev := device(mc)
-	nav := common.Navigate(common.NavigateMsg{To: common.ComposeScreen, Device: &dev, BusyActionID: m.busyAction(mc.ID)})
-	if mc.HealthStatus != "Active" {
-		note := inert.Text(shortName(mc.ComputerDNSName)) + " is " + inert.Text(orUnknown(mc.HealthStatus)) +
+// compose opens Compose for the device, saying when the action will queue
+// and passing on the action the device already runs.
+func (m *Model) compose(id rawIdentity) tea.Cmd {
+	dev := device(id)
+	nav := common.Navigate(common.NavigateMsg{To: common.ComposeScreen, Device: &dev, BusyActionID: m.busyAction(id.id)})
+	if id.health != "Active" {
+		note := inert.Text(shortName(id.name)) + " is " + inert.Text(orUnknown(id.health)) +
 			": the action will queue for up to 2h and time out if it does not come online"
 		return tea.Batch(nav, common.Info(note))
 	}
@@ -341,7 +333,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.dialog != "":
 		return []key.Binding{relabel(k.Confirm.Yes, "open its action"), relabel(k.Nav.Select, "compose anyway"), relabel(k.Confirm.No, "cancel")}
 	case m.filtering:
-		return []key.Binding{k.Nav.Select, k.Global.Back}
+		return []key.Binding{relabel(k.Nav.Select, "keep filter, back to the list"), relabel(k.Global.Back, "clear filter")}
 	}
 	return []key.Binding{k.Nav.Select, k.Devices.Filter, k.Devices.FacetOS, k.Devices.FacetHealth,
 		k.Devices.HideInact, k.Devices.SortNext, k.Devices.Details, k.Devices.Refresh}

@@ -22,7 +22,7 @@ var (
 func selectName(t *testing.T, m *Model, name string) {
 	t.Helper()
 	for i, ri := range m.visible {
-		if m.machines[ri].ComputerDNSName == name {
+		if m.identity(ri).name == name {
 			m.cursor = i
 			m.clampCursor()
 			return
@@ -56,7 +56,7 @@ func TestStreamsPagesFirstSmallThenLarge(t *testing.T) {
 	if len(m.rows) != len(fleet) || m.loading {
 		t.Fatalf("rows=%d loading=%v, want %d rows and done", len(m.rows), m.loading, len(fleet))
 	}
-	want := []api.ListOptions{{Top: 2000}, {Top: 10000, Skip: 2000}, {Top: 10000, Skip: 12000}}
+	want := []api.ListOptions{{Top: 2000}, {Top: 5000, Skip: 2000}, {Top: 5000, Skip: 7000}, {Top: 5000, Skip: 12000}}
 	if fmt.Sprint(f.requests) != fmt.Sprint(want) {
 		t.Fatalf("requests = %v, want %v", f.requests, want)
 	}
@@ -148,7 +148,7 @@ func TestFilterCapturesKeysAndHighlights(t *testing.T) {
 		t.Fatal("filter not capturing after /")
 	}
 	typeText(m, "hstl")
-	if len(m.visible) != 1 || m.machines[m.visible[0]].ComputerDNSName != "win-hostile-66.contoso.local" {
+	if len(m.visible) != 1 || m.identity(m.visible[0]).name != "win-hostile-66.contoso.local" {
 		t.Fatalf("visible = %v", m.visible)
 	}
 	typeText(m, "q") // a global key while typing is just text
@@ -170,7 +170,7 @@ func TestFilterMatchesIPsAndTags(t *testing.T) {
 	m, _ := loaded(t, smallFleet())
 	m.Update(press('/', "/"))
 	typeText(m, "10.0.0.5")
-	if len(m.visible) == 0 || m.machines[m.visible[0]].LastIPAddress != "10.0.0.5" {
+	if len(m.visible) == 0 || m.rows[m.visible[0]].seg(segIP) != "10.0.0.5" {
 		t.Fatalf("IP search failed: %v", m.visible)
 	}
 }
@@ -180,7 +180,7 @@ func TestFacetsAndSort(t *testing.T) {
 	names := func() []string {
 		var out []string
 		for _, i := range m.visible {
-			out = append(out, shortName(m.machines[i].ComputerDNSName))
+			out = append(out, shortName(m.identity(i).name))
 		}
 		return out
 	}
@@ -332,15 +332,14 @@ func TestGoldenLoading(t *testing.T) {
 func TestMergedPagesMatchAFullSort(t *testing.T) {
 	fleet := bigFleet(5000)
 	for _, col := range []column{colName, colLastSeen, colRisk} {
-		rows := make([]row, len(fleet))
-		for i := range fleet {
-			rows[i] = newRow(&fleet[i])
-		}
+		f := newFleet()
+		f.appendPage(fleet)
+		rows := f.rows
 		var order []int32
 		for from := 0; from < len(rows); from += 1200 {
-			order = mergeOrder(order, rows[:min(len(rows), from+1200)], from, col, true)
+			order = mergeOrder(order, rows[:min(len(rows), from+1200)], f.syms, from, col, true)
 		}
-		if fmt.Sprint(order) != fmt.Sprint(sortOrder(rows, col, true)) {
+		if fmt.Sprint(order) != fmt.Sprint(sortOrder(rows, f.syms, col, true)) {
 			t.Fatalf("column %v: merged order differs from a full sort", col)
 		}
 	}
@@ -421,7 +420,7 @@ func TestColumnsByWidth(t *testing.T) {
 		if beside != (size[0] >= sideBySideMin) {
 			t.Fatalf("%v: beside=%v:\n%s", size, beside, strings.Join(lines, "\n"))
 		}
-		if id := m.selected().ID; beside && !strings.Contains(strings.Join(lines, "\n"), id) {
+		if id := m.identity(m.selected()).id; beside && !strings.Contains(strings.Join(lines, "\n"), id) {
 			t.Fatalf("%v: the side pane cuts the device id %s:\n%s", size, id, strings.Join(lines, "\n"))
 		}
 		if beside && !strings.Contains(strings.Join(lines, "\n"), "tags evil^[[31mred, ^[]0;pwned^G") {

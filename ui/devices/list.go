@@ -43,7 +43,7 @@ var osFacetFamilies = [...]osFamily{osOther, osWindows, osServer, osLinux, osMac
 const numOSFacets = len(osFacetNames)
 
 // severity ranks risk and exposure levels for sorting.
-func severity(s string) int {
+func severity(s string) uint8 {
 	switch strings.ToLower(s) {
 	case "none", "informational":
 		return 1
@@ -61,29 +61,35 @@ func severity(s string) int {
 
 // rowCompare orders rows by col (descending when desc); ties keep name
 // order so the list is stable.
-func rowCompare(rows []row, col column, desc bool) func(a, b int32) int {
+func rowCompare(rows []row, syms *symbols, col column, desc bool) func(a, b int32) int {
+	str := func(a, b sym) int {
+		if a == b {
+			return 0
+		}
+		return strings.Compare(syms.str(a), syms.str(b))
+	}
 	return func(a, b int32) int {
 		ra, rb := &rows[a], &rows[b]
 		var c int
 		switch col {
 		case colOS:
-			c = strings.Compare(ra.os, rb.os)
+			c = str(ra.os, rb.os)
 		case colHealth:
-			c = strings.Compare(ra.health, rb.health)
+			c = str(ra.health, rb.health)
 		case colRisk:
-			c = cmp.Compare(severity(ra.risk), severity(rb.risk))
+			c = cmp.Compare(ra.riskRank, rb.riskRank)
 		case colExposure:
-			c = cmp.Compare(severity(ra.exposure), severity(rb.exposure))
+			c = cmp.Compare(ra.exposureRank, rb.exposureRank)
 		case colLastSeen:
-			c = ra.lastSeen.Compare(rb.lastSeen)
+			c = cmp.Compare(ra.lastSeen, rb.lastSeen)
 		case colGroup:
-			c = strings.Compare(ra.group, rb.group)
+			c = str(ra.group, rb.group)
 		}
 		if desc {
 			c = -c
 		}
 		if c == 0 {
-			c = strings.Compare(ra.name, rb.name)
+			c = strings.Compare(ra.name(), rb.name())
 		}
 		if c == 0 {
 			c = cmp.Compare(a, b)
@@ -93,20 +99,20 @@ func rowCompare(rows []row, col column, desc bool) func(a, b int32) int {
 }
 
 // sortOrder returns all row indices sorted by col.
-func sortOrder(rows []row, col column, desc bool) []int32 {
+func sortOrder(rows []row, syms *symbols, col column, desc bool) []int32 {
 	order := make([]int32, len(rows))
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortFunc(order, rowCompare(rows, col, desc))
+	slices.SortFunc(order, rowCompare(rows, syms, col, desc))
 	return order
 }
 
 // mergeOrder adds rows[from:] to an order that already holds rows[:from]
 // sorted: the new page is sorted alone and merged in linear time, so a
 // streamed page does not re-sort the whole fleet.
-func mergeOrder(order []int32, rows []row, from int, col column, desc bool) []int32 {
-	less := rowCompare(rows, col, desc)
+func mergeOrder(order []int32, rows []row, syms *symbols, from int, col column, desc bool) []int32 {
+	less := rowCompare(rows, syms, col, desc)
 	page := make([]int32, 0, len(rows)-from)
 	for i := from; i < len(rows); i++ {
 		page = append(page, int32(i))
@@ -135,13 +141,17 @@ func (m *Model) keep(r *row) bool {
 	if m.hideInactive && !r.active {
 		return false
 	}
+	if m.health == healthAll {
+		return true
+	}
+	h := m.syms.str(r.health)
 	switch m.health {
 	case healthActive:
-		return r.health == "Active"
+		return h == "Active"
 	case healthInactive:
-		return r.health == "Inactive"
+		return h == "Inactive"
 	case healthOther:
-		return r.health != "Active" && r.health != "Inactive"
+		return h != "Active" && h != "Inactive"
 	}
 	return true
 }
@@ -150,12 +160,10 @@ func (m *Model) keep(r *row) bool {
 // matches and the facets. It runs on input changes, never per frame.
 func (m *Model) recompute() {
 	m.visible = m.visible[:0]
-	m.visiblePos = m.visiblePos[:0]
 	if m.query != "" {
 		for _, mt := range m.matches {
 			if m.keep(&m.rows[mt.Row]) {
 				m.visible = append(m.visible, int32(mt.Row))
-				m.visiblePos = append(m.visiblePos, mt.Positions)
 			}
 		}
 	} else {

@@ -9,10 +9,14 @@ import (
 	"mdlr/state"
 )
 
-// Page sizes: the first page is small so the list is usable at once.
+// Page sizes: the first page is small so the list is usable at once. Later
+// pages are half the API's maximum: a page is read and decoded whole
+// (about 1.3 KB of JSON and 1 KB of api.Machine per device) before it
+// shrinks into rows, so smaller pages lower the process's peak memory;
+// 100,000 devices take 21 requests (the limit is 100 a minute).
 const (
 	firstPageSize = 2000
-	nextPageSize  = 10000
+	nextPageSize  = 5000
 )
 
 // busyFilter selects live response actions that still occupy a device.

@@ -179,102 +179,111 @@ func sortColumnOf(id colID) (column, bool) {
 	return 0, false
 }
 
-// rowLine renders visible row i. The selected row is drawn plain in
-// reverse video so the selection reads without colour.
+// rowLine renders visible row i. The selected row is drawn in reverse
+// video (readable without colour), its matches still highlighted.
 func (m *Model) rowLine(cols []col, width, i int, now time.Time) string {
 	st := m.c.Styles
 	ri := m.visible[i]
 	r := &m.rows[ri]
-	sel := i == m.cursor
-	style := func(s string, sty lipgloss.Style) string {
-		if sel {
-			return s
+	p := painter{m: m, sel: i == m.cursor}
+	if m.query != "" {
+		p.pos = m.idx.Positions(int(ri), m.query)
+	}
+	badge := func(s string, sty lipgloss.Style) string {
+		if p.sel {
+			return p.plain(s)
 		}
 		return sty.Render(s)
 	}
 	var b strings.Builder
-	if sel {
-		b.WriteString("> ")
+	if p.sel {
+		b.WriteString(p.plain("> "))
 	} else {
 		b.WriteString("  ")
 	}
-	mid := m.machines[ri].ID
-	if m.busyAction(mid) != "" {
-		b.WriteString(style("busy", st.Badge.Busy) + " ")
+	if m.busyAction(m.identity(ri).id) != "" {
+		b.WriteString(badge("busy", st.Badge.Busy) + p.plain(" "))
 	} else {
-		b.WriteString("     ")
+		b.WriteString(p.plain("     "))
 	}
+	shown := []segment{segName}
 	for _, c := range cols {
 		switch c.id {
-		case cName:
-			var pos []int
-			if m.query != "" && i < len(m.visiblePos) && !sel {
-				pos = m.visiblePos[i]
-				if pos == nil {
-					pos = m.idx.Positions(int(ri), m.query)
-				}
-			}
-			b.WriteString(m.highlight(r.name, pos, c.width))
 		case cIP:
-			b.WriteString(cell(r.ip, c.width))
+			shown = append(shown, segIP)
+		case cTags:
+			shown = append(shown, segTags)
+		case cGroup:
+			shown = append(shown, segGroup)
+		}
+	}
+	used := markerWidth + busyWidth
+	for _, c := range cols {
+		w := min(c.width, width-used)
+		if w <= 0 {
+			break
+		}
+		switch c.id {
+		case cName:
+			b.WriteString(m.nameCell(p, r, shown, w))
+		case cIP:
+			b.WriteString(p.cell(r.seg(segIP), r.segStart(segIP), w))
 		case cOS:
-			b.WriteString(cell(r.os, c.width))
+			b.WriteString(p.cell(m.syms.str(r.os), -1, w))
 		case cHealth:
-			h := cell(r.health, c.width)
+			h := m.syms.str(r.health)
+			short := p.cell(healthShort(h), -1, w)
 			switch {
-			case r.active:
-				b.WriteString(h)
-			case r.health == "Inactive":
-				b.WriteString(style(h, st.Badge.Inactive))
+			case r.active || p.sel:
+				b.WriteString(short)
+			case h == "Inactive":
+				b.WriteString(st.Badge.Inactive.Render(ansi.Strip(short)))
 			default:
-				b.WriteString(style(h, st.Badge.Offline))
+				b.WriteString(st.Badge.Offline.Render(ansi.Strip(short)))
 			}
 		case cRisk:
-			b.WriteString(cell(r.risk, c.width))
+			b.WriteString(p.cell(m.syms.str(r.risk), -1, w))
 		case cExposure:
-			b.WriteString(cell(r.exposure, c.width))
+			b.WriteString(p.cell(m.syms.str(r.exposure), -1, w))
 		case cSeen:
-			b.WriteString(cell(relTime(r.lastSeen, now), c.width))
+			b.WriteString(p.cell(relTime(r.lastSeenTime(), now), -1, w))
 		case cGroup:
-			b.WriteString(cell(r.group, c.width))
+			b.WriteString(p.cell(r.seg(segGroup), r.segStart(segGroup), w))
 		case cTags:
-			b.WriteString(cell(r.tags, c.width))
+			b.WriteString(p.cell(r.seg(segTags), r.segStart(segTags), w))
 		}
-		b.WriteByte(' ')
+		used += w
+		if used < width {
+			b.WriteString(p.plain(" "))
+			used++
+		}
 	}
-	line := padRight(ansi.Truncate(b.String(), width, ""), width)
-	if sel {
-		return st.Selected.Render(line)
+	if used < width {
+		b.WriteString(p.plain(strings.Repeat(" ", width-used)))
 	}
-	return line
+	return b.String()
 }
 
-// highlight renders name in w columns with the runes at byte offsets pos
-// (positions in the haystack, which starts with the name) emphasised.
-func (m *Model) highlight(name string, pos []int, w int) string {
-	cut := name
-	ell := ""
-	if ansi.StringWidth(name) > w {
-		cut = ansi.Truncate(name, w-1, "")
-		ell = "…"
+// nameCell renders the name in w columns. When some matched characters
+// are in no drawn column, a note saying where they are follows the name,
+// which then keeps at least its short form (up to the first dot).
+func (m *Model) nameCell(p painter, r *row, shown []segment, w int) string {
+	name := r.name()
+	if len(p.pos) == 0 {
+		return p.cell(name, 0, w)
 	}
-	if len(pos) == 0 {
-		return padRight(cut+ell, w)
+	nameW := ansi.StringWidth(name)
+	keep := min(nameW, max(ansi.StringWidth(shortName(name))+1, w/2))
+	note := p.note(r, shown, w-keep-1)
+	if note == "" {
+		return p.cell(name, 0, w)
 	}
-	hit := make(map[int]bool, len(pos))
-	for _, p := range pos {
-		hit[p] = true
+	nw := min(nameW, w-1-ansi.StringWidth(note))
+	out := p.cell(name, 0, nw) + p.plain(" ") + note
+	if n := w - ansi.StringWidth(out); n > 0 {
+		out += p.plain(strings.Repeat(" ", n))
 	}
-	var b strings.Builder
-	for i, r := range cut {
-		if hit[i] {
-			b.WriteString(m.c.Styles.Match.Render(string(r)))
-		} else {
-			b.WriteRune(r)
-		}
-	}
-	b.WriteString(ell)
-	return padRight(b.String(), w)
+	return out
 }
 
 // dialogLines ask what to do with a busy device, wrapped to the width
@@ -285,8 +294,8 @@ func (m *Model) dialogLines() []string {
 	}
 	name := m.dialog
 	for _, i := range m.visible {
-		if m.machines[i].ID == m.dialog {
-			name = m.rows[i].name
+		if m.identity(i).id == m.dialog {
+			name = m.rows[i].name()
 			break
 		}
 	}
@@ -302,3 +311,6 @@ func (m *Model) dialogLines() []string {
 	return append(out, st.Bold.Render(k.Confirm.Yes.Help().Key)+" open it · "+
 		st.Bold.Render(k.Nav.Select.Help().Key)+" compose anyway · "+st.Bold.Render(k.Confirm.No.Help().Key)+" cancel (default)")
 }
+
+// remote renders inert text from the API with its escapes styled.
+func (m *Model) remote(s string) string { return widgets.StyleEscapes(s, m.c.Styles.Escaped) }

@@ -63,7 +63,7 @@ func BenchmarkTyping(b *testing.B) {
 	var lat []time.Duration
 	for b.Loop() {
 		for _, word := range typed {
-			ix.cache = newResultCache(defaultCacheEntries, defaultCacheMatches)
+			ix.cache = newResultCache(defaultCacheEntries, defaultCacheBytes)
 			for n := 1; n <= len(word); n++ {
 				t0 := time.Now()
 				ix.Search(word[:n])
@@ -87,7 +87,7 @@ func BenchmarkColdQuery(b *testing.B) {
 		q := typed[0][:n]
 		b.Run(fmt.Sprintf("len=%02d/%s", n, q), func(b *testing.B) {
 			for b.Loop() {
-				ix.cache = newResultCache(defaultCacheEntries, defaultCacheMatches)
+				ix.cache = newResultCache(defaultCacheEntries, defaultCacheBytes)
 				ix.Search(q)
 			}
 		})

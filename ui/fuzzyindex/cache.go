@@ -2,22 +2,30 @@ package fuzzyindex
 
 import "slices"
 
-// Cache bounds: recent queries kept, and total matches held across them.
+// Cache bounds: recent queries kept, and the bytes their results may
+// hold together (a 100,000-row result is 2 MB; typing a 12-character
+// query and deleting it again fits). The newest result is kept
+// even when it alone is larger. Cold queries over 100,000 rows take a few
+// milliseconds, so a small cache costs little when backspacing past it.
 const (
-	defaultCacheEntries = 24
-	defaultCacheMatches = 800_000
+	defaultCacheEntries = 16
+	defaultCacheBytes   = 6 << 20
 )
+
+// resultBytes is what a cached result holds: a match (row and score) and
+// an ascending row number per matching row.
+func resultBytes(r *result) int { return len(r.matches)*16 + len(r.rows)*4 }
 
 // resultCache keeps recent results, most recently used last. It is not
 // safe for concurrent use; Index guards it with its mutex.
 type resultCache struct {
 	entries    []*result
 	maxEntries int
-	maxMatches int
+	maxBytes   int
 }
 
-func newResultCache(maxEntries, maxMatches int) resultCache {
-	return resultCache{maxEntries: maxEntries, maxMatches: maxMatches}
+func newResultCache(maxEntries, maxBytes int) resultCache {
+	return resultCache{maxEntries: maxEntries, maxBytes: maxBytes}
 }
 
 // base returns the cached result that makes q cheapest to answer over n
@@ -60,10 +68,11 @@ func (c *resultCache) put(r *result) {
 	c.entries = append(c.entries, r)
 	total := 0
 	for _, e := range c.entries {
-		total += len(e.rows)
+		total += resultBytes(e)
 	}
-	for len(c.entries) > 1 && (len(c.entries) > c.maxEntries || total > c.maxMatches) {
-		total -= len(c.entries[0].rows)
+	for len(c.entries) > 1 && (len(c.entries) > c.maxEntries || total > c.maxBytes) {
+		total -= resultBytes(c.entries[0])
+		c.entries[0] = nil
 		c.entries = slices.Delete(c.entries, 0, 1)
 	}
 }

@@ -18,10 +18,10 @@ func FuzzSearchEquivalence(f *testing.F) {
 		}
 		half := len(rows) / 2
 		ix := New(rows[:half])
-		requireSameAsFuzzy(t, rows[:half], query, ix.Search(query))
+		requireSameAsFuzzy(t, ix, rows[:half], query, ix.Search(query))
 		ix.Append(rows[half:])
-		requireSameAsFuzzy(t, rows, query+extra, ix.Search(query+extra))
-		requireSameAsFuzzy(t, rows, query, ix.Search(query))
+		requireSameAsFuzzy(t, ix, rows, query+extra, ix.Search(query+extra))
+		requireSameAsFuzzy(t, ix, rows, query, ix.Search(query))
 		if ix.Len() != len(rows) {
 			t.Fatalf("Len() = %d, want %d", ix.Len(), len(rows))
 		}

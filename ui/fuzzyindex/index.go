@@ -5,11 +5,12 @@ import (
 	"sync"
 )
 
-// Match is one row matching a query.
+// Match is one row matching a query. The matched offsets are not kept
+// (they would cost 8 bytes per query character per match): ask Positions
+// for the few rows on screen.
 type Match struct {
-	Row       int   // index of the row, in the order rows were added
-	Score     int   // fuzzy's score; higher is better
-	Positions []int // byte offsets of the matched characters in the row (read-only)
+	Row   int // index of the row, in the order rows were added
+	Score int // fuzzy's score; higher is better
 }
 
 // Index holds rows (haystacks) and answers fuzzy queries over them.
@@ -23,7 +24,7 @@ type Index struct {
 
 // New returns an index over rows, one haystack per row.
 func New(rows []string) *Index {
-	ix := &Index{workers: runtime.GOMAXPROCS(0), cache: newResultCache(defaultCacheEntries, defaultCacheMatches)}
+	ix := &Index{workers: runtime.GOMAXPROCS(0), cache: newResultCache(defaultCacheEntries, defaultCacheBytes)}
 	ix.Append(rows)
 	return ix
 }

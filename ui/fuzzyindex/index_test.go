@@ -11,8 +11,8 @@ import (
 )
 
 // requireSameAsFuzzy fails unless got equals fuzzy.Find(query, rows)
-// in set, order, scores and positions.
-func requireSameAsFuzzy(t testing.TB, rows []string, query string, got []Match) {
+// in set, order and scores, and ix.Positions gives fuzzy's offsets.
+func requireSameAsFuzzy(t testing.TB, ix *Index, rows []string, query string, got []Match) {
 	t.Helper()
 	want := fuzzy.Find(query, rows)
 	if len(got) != len(want) {
@@ -20,9 +20,10 @@ func requireSameAsFuzzy(t testing.TB, rows []string, query string, got []Match) 
 	}
 	for i := range want {
 		g, w := got[i], want[i]
-		if g.Row != w.Index || g.Score != w.Score || !slices.Equal(g.Positions, w.MatchedIndexes) {
+		pos := ix.Positions(g.Row, query)
+		if g.Row != w.Index || g.Score != w.Score || !slices.Equal(pos, w.MatchedIndexes) {
 			t.Fatalf("query %q, result %d: got row %d score %d pos %v; fuzzy row %d score %d pos %v",
-				query, i, g.Row, g.Score, g.Positions, w.Index, w.Score, w.MatchedIndexes)
+				query, i, g.Row, g.Score, pos, w.Index, w.Score, w.MatchedIndexes)
 		}
 	}
 }
@@ -43,7 +44,7 @@ func TestSearchEqualsFuzzyOnRandomRows(t *testing.T) {
 	ix := New(rows)
 	for range 300 {
 		q := randomText(r, 1+r.IntN(6), testAlphabet)
-		requireSameAsFuzzy(t, rows, q, ix.Search(q))
+		requireSameAsFuzzy(t, ix, rows, q, ix.Search(q))
 	}
 }
 
@@ -53,10 +54,10 @@ func TestSearchEqualsFuzzyOnDevicesWhileTyping(t *testing.T) {
 	// Typing, backspacing and retyping exercises narrowing and the cache.
 	for _, word := range []string{"fin-ws-01", "contoso", "10.1", "vip", "Tier0 Eng", "ffff", "dc sql", "zzz"} {
 		for n := 1; n <= len(word); n++ {
-			requireSameAsFuzzy(t, rows, word[:n], ix.Search(word[:n]))
+			requireSameAsFuzzy(t, ix, rows, word[:n], ix.Search(word[:n]))
 		}
 		for n := len(word) - 1; n >= 1; n-- {
-			requireSameAsFuzzy(t, rows, word[:n], ix.Search(word[:n]))
+			requireSameAsFuzzy(t, ix, rows, word[:n], ix.Search(word[:n]))
 		}
 	}
 }
@@ -71,7 +72,7 @@ func TestEveryWorkerCountGivesFuzzyOrder(t *testing.T) {
 		ix := New(rows)
 		ix.workers = workers
 		for _, q := range []string{"a", "b-", "ace", "a.b c", "fed"} {
-			requireSameAsFuzzy(t, rows, q, ix.Search(q))
+			requireSameAsFuzzy(t, ix, rows, q, ix.Search(q))
 		}
 	}
 }
@@ -88,7 +89,7 @@ func TestLongAdjacentQueriesKeepExactOrder(t *testing.T) {
 	}
 	ix := New(rows)
 	for n := 1; n <= len(word); n++ {
-		requireSameAsFuzzy(t, rows, word[:n], ix.Search(word[:n]))
+		requireSameAsFuzzy(t, ix, rows, word[:n], ix.Search(word[:n]))
 	}
 }
 
@@ -96,7 +97,7 @@ func TestCaseAndFoldingDoNotChangeResults(t *testing.T) {
 	rows := []string{"KelvinHost", "kiosk-01", "Ksrv", "\u212Aelvin sign", "straße", "ſsh-host", "SSH-HOST", "plain"}
 	ix := New(rows)
 	for _, q := range []string{"k", "K", "\u212A", "s", "S", "ſ", "ß", "ssh", "ſSH", "ke", "\u212Ae", "é", "\xff"} {
-		requireSameAsFuzzy(t, rows, q, ix.Search(q))
+		requireSameAsFuzzy(t, ix, rows, q, ix.Search(q))
 	}
 }
 
@@ -104,24 +105,24 @@ func TestNULAndNonASCIIRowsMatchFuzzy(t *testing.T) {
 	rows := []string{"abc\x00def", "\x00abc", "Ünïcode-Host", "日本語-ws", "bad\xffutf8", "ab\x00", "a\u212Ab"}
 	ix := New(rows)
 	for _, q := range []string{"a", "ad", "abc", "ü", "host", "日", "ws", "\xff", "b\x00", "\x00", "ak", "utf"} {
-		requireSameAsFuzzy(t, rows, q, ix.Search(q))
+		requireSameAsFuzzy(t, ix, rows, q, ix.Search(q))
 	}
 }
 
 func TestAppendExtendsResultsFromCache(t *testing.T) {
 	all := syntheticDevices(9000, 2)
 	ix := New(all[:3000])
-	requireSameAsFuzzy(t, all[:3000], "eng", ix.Search("eng"))
-	requireSameAsFuzzy(t, all[:3000], "engw", ix.Search("engw"))
+	requireSameAsFuzzy(t, ix, all[:3000], "eng", ix.Search("eng"))
+	requireSameAsFuzzy(t, ix, all[:3000], "engw", ix.Search("engw"))
 	ix.Append(all[3000:6000])
 	if ix.Len() != 6000 {
 		t.Fatalf("Len() = %d after append, want 6000", ix.Len())
 	}
-	requireSameAsFuzzy(t, all[:6000], "eng", ix.Search("eng")) // cached, extended by new rows
-	requireSameAsFuzzy(t, all[:6000], "engws", ix.Search("engws"))
+	requireSameAsFuzzy(t, ix, all[:6000], "eng", ix.Search("eng")) // cached, extended by new rows
+	requireSameAsFuzzy(t, ix, all[:6000], "engws", ix.Search("engws"))
 	ix.Append(all[6000:])
 	ix.Append(nil)
-	requireSameAsFuzzy(t, all, "engw", ix.Search("engw"))
+	requireSameAsFuzzy(t, ix, all, "engw", ix.Search("engw"))
 }
 
 func TestAppendDoesNotChangeEarlierResult(t *testing.T) {
@@ -132,20 +133,21 @@ func TestAppendDoesNotChangeEarlierResult(t *testing.T) {
 	ix.Append(all[2000:])
 	after := ix.Search("sql")
 	if !slices.EqualFunc(before, snapshot, func(a, b Match) bool {
-		return a.Row == b.Row && a.Score == b.Score && slices.Equal(a.Positions, b.Positions)
+		return a == b
 	}) {
 		t.Fatal("an earlier result changed after Append")
 	}
-	requireSameAsFuzzy(t, all, "sql", after)
+	requireSameAsFuzzy(t, ix, all, "sql", after)
 }
 
 func TestPositionsMatchesSearch(t *testing.T) {
 	rows := append(syntheticDevices(500, 4), "Ünïcode-Host")
 	ix := New(rows)
 	for _, q := range []string{"f", "fin0", "corpvip", "host"} {
-		for _, m := range ix.Search(q) {
-			if got := ix.Positions(m.Row, q); !slices.Equal(got, m.Positions) {
-				t.Fatalf("Positions(%d, %q) = %v, Search gave %v", m.Row, q, got, m.Positions)
+		want := fuzzy.Find(q, rows)
+		for i, m := range ix.Search(q) {
+			if got := ix.Positions(m.Row, q); !slices.Equal(got, want[i].MatchedIndexes) {
+				t.Fatalf("Positions(%d, %q) = %v, fuzzy gives %v", m.Row, q, got, want[i].MatchedIndexes)
 			}
 		}
 	}
@@ -191,7 +193,7 @@ func TestConcurrentSearchAndAppend(t *testing.T) {
 			}
 		}
 	}
-	requireSameAsFuzzy(t, all, "fin-w", ix.Search("fin-w"))
+	requireSameAsFuzzy(t, ix, all, "fin-w", ix.Search("fin-w"))
 }
 
 // equalsOneOf reports whether got equals one of the fuzzy results.
@@ -215,14 +217,14 @@ func equalsOneOf(wants []fuzzy.Matches, got []Match) bool {
 }
 
 func TestCacheEvictsBeyondBounds(t *testing.T) {
-	c := newResultCache(3, 10)
+	c := newResultCache(3, 100) // bytes: 20 per match
 	for i := range 5 {
-		c.put(&result{key: fmt.Sprint(i), folds: true, rows: make([]int32, 2)})
+		c.put(&result{key: fmt.Sprint(i), folds: true, rows: make([]int32, 1), matches: make([]Match, 1)})
 	}
 	if len(c.entries) != 3 || c.entries[0].key != "2" {
 		t.Fatalf("after 5 puts with room for 3: %d entries, oldest %q", len(c.entries), c.entries[0].key)
 	}
-	c.put(&result{key: "big", folds: true, rows: make([]int32, 9)})
+	c.put(&result{key: "big", folds: true, rows: make([]int32, 5), matches: make([]Match, 5)})
 	if len(c.entries) != 1 || c.entries[0].key != "big" {
 		t.Fatalf("a result over the match budget must evict the rest, have %d entries", len(c.entries))
 	}
@@ -253,5 +255,24 @@ func TestBackspaceIsServedFromCache(t *testing.T) {
 	ix.Append(syntheticDevices(10, 7))
 	if extended := ix.Search("fin"); len(extended) > 0 && &extended[0] == &first[0] {
 		t.Fatal("after Append the cached result must be extended, not returned as is")
+	}
+}
+
+// TestCacheStaysWithinItsByteBudget: broad queries over a large index do
+// not pile up results beyond the budget (the newest is always kept).
+func TestCacheStaysWithinItsByteBudget(t *testing.T) {
+	ix := New(syntheticDevices(60_000, 8))
+	for _, q := range []string{"a", "e", "i", "o", "c", "s", "t", "n", "r", "1", "0", "."} {
+		if len(ix.Search(q)) == 0 {
+			t.Fatalf("%q matched nothing", q)
+		}
+		total := 0
+		for _, e := range ix.cache.entries {
+			total += resultBytes(e)
+		}
+		newest := resultBytes(ix.cache.entries[len(ix.cache.entries)-1])
+		if total > max(defaultCacheBytes, newest) {
+			t.Fatalf("after %q the cache holds %d bytes, budget %d", q, total, defaultCacheBytes)
+		}
 	}
 }

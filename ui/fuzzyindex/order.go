@@ -25,12 +25,12 @@ type result struct {
 // assemble merges chunk outputs (each in row order, chunks in row order)
 // into matches ordered by score descending, then row ascending.
 //
-// It first flattens the chunks (rows, scores, offsets), then computes the
+// It first flattens the chunks (rows, scores), then computes the
 // order as source indices (a stable counting sort on the scores when
 // their span is small, which keeps equal scores in ascending rows), then
 // writes the matches sequentially. All three steps run in parallel; the
 // order step scatters 4-byte indices rather than whole matches.
-func assemble(q compiled, covered int, outs []chunkOut, width, workers int) *result {
+func assemble(q compiled, covered int, outs []chunkOut, workers int) *result {
 	res := &result{key: q.key, folds: q.folds, covered: covered}
 	m, lo, hi := 0, 0, 0
 	first := make([]int, len(outs)) // flat index of each chunk's first match
@@ -51,7 +51,6 @@ func assemble(q compiled, covered int, outs []chunkOut, width, workers int) *res
 	}
 	res.rows = make([]int32, m)
 	scores := make([]int, m)
-	pos := make([]int, m*width)
 	buckets := hi - lo + 1
 	counting := buckets > 0 && buckets <= 4*m+countingSlack
 	perChunk := counting && workers > 1 && len(outs) > 1 && len(outs)*buckets <= 2*m+countingSlack
@@ -63,7 +62,6 @@ func assemble(q compiled, covered int, outs []chunkOut, width, workers int) *res
 		o := &outs[i]
 		copy(res.rows[first[i]:], o.rows)
 		copy(scores[first[i]:], o.scores)
-		copy(pos[first[i]*width:], o.pos)
 		if perChunk {
 			h := hist[i*buckets : (i+1)*buckets]
 			for _, s := range o.scores {
@@ -120,7 +118,7 @@ func assemble(q compiled, covered int, outs []chunkOut, width, workers int) *res
 	parallel(workers, (m+fillBlock-1)/fillBlock, func(blk int) {
 		for k := blk * fillBlock; k < min(m, (blk+1)*fillBlock); k++ {
 			g := int(order[k])
-			res.matches[k] = Match{Row: int(res.rows[g]), Score: scores[g], Positions: pos[g*width : (g+1)*width : (g+1)*width]}
+			res.matches[k] = Match{Row: int(res.rows[g]), Score: scores[g]}
 		}
 	})
 	return res

@@ -32,20 +32,23 @@ type prepared struct {
 	mask  uint64 // bytes present in the row; allBytes for wide rows
 	bmask uint64 // bytes present at bonus offsets
 	orig  string // the row up to its first NUL (fuzzy ignores the rest)
-	wide  bool   // contains a byte >= 0x80: scored by sahilm/fuzzy itself
 }
+
+// wide reports a row with a byte >= 0x80: sahilm/fuzzy itself scores it.
+// Such rows have no data; an ASCII row has data unless it is empty.
+func (p *prepared) wide() bool { return p.data == "" && p.orig != "" }
 
 // prepareBatch precomputes the searchable form of rows.
 func prepareBatch(rows []string) []prepared {
 	out := make([]prepared, len(rows))
+	wide := make([]bool, len(rows)) // scored by fuzzy: no data
 	size := 0
 	for i, row := range rows {
 		if j := strings.IndexByte(row, 0); j >= 0 {
 			row = row[:j]
 		}
 		out[i].orig = row
-		out[i].wide = !isASCII(row)
-		if out[i].wide {
+		if wide[i] = !isASCII(row); wide[i] {
 			out[i].mask = allBytes
 		} else {
 			size += 2 * len(row)
@@ -54,7 +57,7 @@ func prepareBatch(rows []string) []prepared {
 	buf := make([]byte, 0, size)
 	for i := range out {
 		p := &out[i]
-		if p.wide {
+		if wide[i] {
 			continue
 		}
 		row := p.orig
@@ -75,7 +78,7 @@ func prepareBatch(rows []string) []prepared {
 	arena := string(buf)
 	at := 0
 	for i := range out {
-		if p := &out[i]; !p.wide {
+		if p := &out[i]; !wide[i] {
 			p.data = arena[at : at+2*len(p.orig)]
 			at += 2 * len(p.orig)
 		}

@@ -30,8 +30,7 @@ func (c candidates) at(i int) int {
 type chunkOut struct {
 	rows   []int32
 	scores []int
-	pos    []int // width offsets per match, back to back
-	// scratch owns rows, scores and pos until release.
+	// scratch owns rows and scores until release.
 	scratch *scratch
 }
 
@@ -43,7 +42,7 @@ func (ix *Index) run(rows []prepared, q compiled, c candidates) *result {
 	parallel(ix.workers, len(outs), func(i int) {
 		outs[i] = scoreChunk(rows, q, c, width, i*chunkSize, min(total, (i+1)*chunkSize))
 	})
-	res := assemble(q, c.to, outs, width, ix.workers)
+	res := assemble(q, c.to, outs, ix.workers)
 	release(outs)
 	return res
 }
@@ -78,35 +77,29 @@ func parallel(workers, n int, fn func(i int)) {
 // scratch buffer until release.
 func scoreChunk(rows []prepared, q compiled, c candidates, width, lo, hi int) chunkOut {
 	sc := scratchPool.Get().(*scratch)
-	sc.rows, sc.scores, sc.pos = sc.rows[:0], sc.scores[:0], sc.pos[:0]
+	sc.rows, sc.scores = sc.rows[:0], sc.scores[:0]
 	if cap(sc.one) < width {
 		sc.one = make([]int, width)
 	}
 	one := sc.one[:width]
 	for i := lo; i < hi; i++ {
 		row := c.at(i)
-		if score, pos, ok := rows[row].score(q, one); ok {
-			sc.add(row, score, pos)
+		if score, _, ok := rows[row].score(q, one); ok {
+			sc.rows = append(sc.rows, int32(row))
+			sc.scores = append(sc.scores, score)
 		}
 	}
-	return chunkOut{rows: sc.rows, scores: sc.scores, pos: sc.pos, scratch: sc}
+	return chunkOut{rows: sc.rows, scores: sc.scores, scratch: sc}
 }
 
 // scratch holds one chunk's intermediate output; buffers are reused.
 type scratch struct {
 	rows   []int32
 	scores []int
-	pos    []int
-	one    []int // the offsets of the row being scored
+	one    []int // the offsets of the row being scored (not kept)
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
-
-func (sc *scratch) add(row, score int, pos []int) {
-	sc.rows = append(sc.rows, int32(row))
-	sc.scores = append(sc.scores, score)
-	sc.pos = append(sc.pos, pos...)
-}
 
 // release returns the chunks' scratch buffers to the pool; outs must not
 // be used afterwards.

@@ -142,7 +142,7 @@ func indexFrom(s string, from int, c byte) int {
 // buf (len(buf) == number of runes in q) unless fuzzy itself scored the
 // row; the returned slice holds them either way.
 func (p *prepared) score(q compiled, buf []int) (int, []int, bool) {
-	if p.wide {
+	if p.wide() {
 		return scoreFuzzy(q.raw, p.orig)
 	}
 	if !q.folds || q.mask&^p.mask != 0 {

@@ -62,6 +62,23 @@ func TestOverflowingAdjacencyBonusMatchesFuzzy(t *testing.T) {
 	ix := New(rows)
 	for n := 28; n <= 72; n++ {
 		q := strings.Repeat("a", n)
-		requireSameAsFuzzy(t, rows, q, ix.Search(q))
+		requireSameAsFuzzy(t, ix, rows, q, ix.Search(q))
+	}
+}
+
+// TestASCIIRowWithEveryMaskBitIsScoredFast: a row holding every byte class
+// is still ASCII (it gets data), so it is scored by the fast scorer.
+func TestASCIIRowWithEveryMaskBitIsScoredFast(t *testing.T) {
+	var all []byte
+	for b := byte(0x20); b < 0x7f; b++ {
+		all = append(all, b)
+	}
+	rows := []string{string(all), "Ünïcode"}
+	ix := New(rows)
+	if ix.rows[0].wide() || !ix.rows[1].wide() {
+		t.Fatalf("wide: ASCII row %v, non-ASCII row %v", ix.rows[0].wide(), ix.rows[1].wide())
+	}
+	for _, q := range []string{"a", "z~", "09", "ü"} {
+		requireSameAsFuzzy(t, ix, rows, q, ix.Search(q))
 	}
 }

@@ -290,7 +290,7 @@ func TestHeaderNeverCutsAValueAt80(t *testing.T) {
 		m.SetSize(w, 24)
 		view := strip(m)
 		for _, want := range []string{"Action " + v.ActionID, "device win-analyst-01.contoso.local", "Status InProgress",
-			"requested by " + v.Requestor, "created 12:00:00", "elapsed 1m 23s", "API budget 97/min · 1480/h left"} {
+			"requested by app 81957979 ", "app id " + v.Requestor, "created 12:00:00", "elapsed 1m 23s", "API budget 97/min · 1480/h left"} {
 			if !strings.Contains(view, want) {
 				t.Fatalf("width %d: %q is missing or cut:\n%s", w, want, view)
 			}

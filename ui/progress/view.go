@@ -50,13 +50,21 @@ func (m *Model) View() string {
 	}
 	// Each label and its value stay together; the pairs flow over as many
 	// lines as the width needs.
-	lines := flow([]string{lbl("Action") + st.Bold.Render(t(id)), lbl("device") + st.Bold.Render(t(v.DeviceName))}, "  ", m.width)
+	lines := flow([]string{lbl("Action") + st.Bold.Render(t(id)), lbl("device") + widgets.StyleRuns(inert.Text(v.DeviceName), st.Bold, st.Escaped, true)}, "  ", m.width)
+	requestor := m.remote(orDash(v.Requestor))
+	if isGUID(v.Requestor) {
+		requestor = "app " + v.Requestor[:8]
+	}
 	lines = append(lines, flow([]string{
-		lbl("Status") + m.statusText(), lbl("requested by") + t(orDash(v.Requestor)),
+		lbl("Status") + m.statusText(), lbl("requested by") + requestor,
 		lbl("created") + clock(v.Created), lbl("elapsed") + duration(elapsed(v, now)),
 	}, "  ", m.width)...)
+	if isGUID(v.Requestor) {
+		lines = append(lines, flow([]string{lbl("app id") + v.Requestor,
+			st.Subtle.Render("· the requestor is an application, not a person")}, " ", m.width)...)
+	}
 	if v.Comment != "" {
-		lines = append(lines, lbl("Comment")+t(v.Comment))
+		lines = append(lines, lbl("Comment")+m.remote(v.Comment))
 	}
 	if v.Explain != "" {
 		lines = append(lines, st.Warning.Render(t(v.Explain)))
@@ -112,8 +120,15 @@ func (m *Model) tableLines(now time.Time) []string {
 				dur = duration(now.Sub(*c.Started))
 			}
 		}
-		line := marker + chrome.PadRight(strconv.Itoa(c.Index+1), wIndex) + chrome.TypeBadge(st, c.Type) + " " +
-			chrome.PadRight(target, wTarget) + " " + m.stateCell(c) + " " + chrome.PadRight(started, wStarted) + " " + dur
+		var line string
+		if i == m.cursor { // reverse video like every other list, readable without colour
+			plain := marker + chrome.PadRight(strconv.Itoa(c.Index+1), wIndex) + chrome.PadRight(inert.Text(c.Type), 9) + " " +
+				chrome.PadRight(target, wTarget) + " " + ansi.Strip(m.stateCell(c)) + " " + chrome.PadRight(started, wStarted) + " " + dur
+			line = widgets.StyleRuns(chrome.PadRight(plain, m.width), st.Selected, st.EscapedSelected, true)
+		} else {
+			line = marker + chrome.PadRight(strconv.Itoa(c.Index+1), wIndex) + chrome.TypeBadge(st, c.Type) + " " +
+				chrome.PadRight(m.remote(target), wTarget) + " " + m.stateCell(c) + " " + chrome.PadRight(started, wStarted) + " " + dur
+		}
 		out = append(out, line)
 		for _, e := range c.Errors {
 			out = append(out, m.note(st.Error, inert.Text(e))...)
@@ -300,6 +315,14 @@ func duration(d time.Duration) string {
 	}
 	return fmt.Sprintf("%dh %dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }
+
+// remote makes text from the device or the API inert, its escapes styled.
+func (m *Model) remote(s string) string {
+	return widgets.StyleEscapes(inert.Text(s), m.c.Styles.Escaped)
+}
+
+// isGUID reports a GUID-shaped requestor: an application's id.
+func isGUID(s string) bool { return widgets.LooksLikeGUID(s) }
 
 func orDash(s string) string {
 	if s == "" {

@@ -31,10 +31,11 @@ const (
 	modeSave
 )
 
-// headerLines and footerLines frame the output viewer.
+// The output viewer sits under the heading (wrapped, one line or more),
+// the script line and the stream tabs, and above the footer.
 const (
-	headerLines = 3
-	footerLines = 1
+	headerFixedLines = 2
+	footerLines      = 1
 )
 
 // Model is the Results screen.
@@ -68,6 +69,7 @@ func New(c *common.Common) *Model {
 	m := &Model{c: c}
 	for i := range m.pagers {
 		m.pagers[i] = pager.New(c.Styles.Match, c.Styles.MatchCurrent)
+		m.pagers[i].Marker, m.pagers[i].Escaped = c.Styles.Subtle, c.Styles.Escaped
 	}
 	return m
 }
@@ -84,14 +86,31 @@ func (m *Model) Capturing() bool { return m.mode != modeView }
 // SetSize implements common.Screen.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	for i := range m.pagers {
-		m.pagers[i].SetSize(w, max(0, h-headerLines-footerLines))
-	}
+	m.layout()
 	m.input.SetWidth(max(10, w-20))
+}
+
+// viewerHeight is the output viewer's height under the (wrapped) heading.
+func (m *Model) viewerHeight() int {
+	return max(0, m.height-len(m.headingLines())-headerFixedLines-footerLines)
+}
+
+// layout sizes the viewers; the heading's height depends on the command
+// shown, so it runs after every update as well as on resize.
+func (m *Model) layout() {
+	for i := range m.pagers {
+		m.pagers[i].SetSize(m.width, m.viewerHeight())
+	}
 }
 
 // Update implements common.Screen.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	cmd := m.update(msg)
+	m.layout()
+	return cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case common.NavigateMsg:
 		if msg.To != common.ResultsScreen {
@@ -293,7 +312,13 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.result == nil {
 		return []key.Binding{k.Global.Back}
 	}
-	return []key.Binding{k.Results.Search, k.Results.NextMatch, k.Results.SwitchStream, k.Results.Save, k.Results.Copy, k.Global.Back}
+	bs := []key.Binding{k.Results.Search, k.Results.NextMatch, k.Results.SwitchStream, k.Results.Save, k.Results.Copy, k.Global.Back}
+	if p := &m.pagers[m.stream]; p.Content().MaxWidth > m.width { // cut lines (marked →): say how to see them
+		side := key.NewBinding(key.WithKeys(append(k.Nav.Left.Keys(), k.Nav.Right.Keys()...)...),
+			key.WithHelp(k.Nav.Left.Help().Key+"/"+k.Nav.Right.Help().Key, "scroll sideways"))
+		bs = append(bs[:1:1], append([]key.Binding{side}, bs[1:]...)...)
+	}
+	return bs
 }
 
 // FullHelp implements common.Screen.

@@ -2,12 +2,14 @@ package results
 
 import (
 	"fmt"
-	"mdlr/ui/common"
 	"path/filepath"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"mdlr/api"
 	"mdlr/state"
+	"mdlr/ui/common"
 	"mdlr/ui/inert"
 	"mdlr/ui/widgets"
 )
@@ -21,10 +23,10 @@ func (m *Model) View() string {
 		return widgets.Fit([]string{m.c.Styles.Subtle.Render("No result selected: open one from the Progress or Actions screen.")}, m.width, m.height)
 	}
 	if m.err != nil {
-		return widgets.Fit([]string{m.heading(), "", m.c.Styles.Error.Render(m.err.Error())}, m.width, m.height)
+		return widgets.Fit([]string{m.headingBlock(), "", m.c.Styles.Error.Render(m.err.Error())}, m.width, m.height)
 	}
 	if m.loading && m.cmd.Type == "" {
-		return widgets.Fit([]string{m.heading(), "", m.c.Styles.Subtle.Render("loading…")}, m.width, m.height)
+		return widgets.Fit([]string{m.headingBlock(), "", m.c.Styles.Subtle.Render("loading…")}, m.width, m.height)
 	}
 	switch m.cmd.Type {
 	case api.CommandRunScript:
@@ -35,9 +37,20 @@ func (m *Model) View() string {
 	case api.CommandGetFile:
 		return widgets.Fit(m.fileLines(), m.width, m.height)
 	}
-	return widgets.Fit([]string{m.heading(), "", m.c.Styles.Subtle.Render(
+	return widgets.Fit([]string{m.headingBlock(), "", m.c.Styles.Subtle.Render(
 		fmt.Sprintf("%s has no output to show.", inert.Text(m.cmd.Type)))}, m.width, m.height)
 }
+
+// headingLines are the heading wrapped to the width.
+func (m *Model) headingLines() []string {
+	if m.width <= 0 {
+		return []string{m.heading()}
+	}
+	return strings.Split(ansi.Wrap(m.heading(), m.width, ""), "\n")
+}
+
+// headingBlock is the wrapped heading as one string (widgets.Fit splits it).
+func (m *Model) headingBlock() string { return strings.Join(m.headingLines(), "\n") }
 
 // heading names the command, action and device.
 func (m *Model) heading() string {
@@ -47,7 +60,7 @@ func (m *Model) heading() string {
 		dev = m.action.DeviceID
 	}
 	s := st.Title.Render(fmt.Sprintf("#%d %s", m.index+1, inert.Text(m.cmd.Type))) + " " +
-		inert.Text(m.cmd.Target)
+		m.remote(m.cmd.Target)
 	if dev != "" {
 		s += st.Subtle.Render("  on " + inert.Text(dev))
 	}
@@ -56,7 +69,7 @@ func (m *Model) heading() string {
 
 func (m *Model) notFetchedLines() []string {
 	st := m.c.Styles
-	lines := []string{m.heading(), ""}
+	lines := []string{m.headingBlock(), ""}
 	switch m.cmd.State {
 	case state.CmdFailed:
 		lines = append(lines, st.Error.Render("The command failed on the device; no output was returned."))
@@ -77,9 +90,9 @@ func (m *Model) notFetchedLines() []string {
 
 func (m *Model) fileLines() []string {
 	st := m.c.Styles
-	lines := []string{m.heading(), ""}
+	lines := []string{m.headingBlock(), ""}
 	label := func(l, v string) string { return st.Label.Render(fmt.Sprintf("%-12s", l)) + v }
-	lines = append(lines, label("device path", inert.Text(m.cmd.Target)))
+	lines = append(lines, label("device path", m.remote(m.cmd.Target)))
 	f := m.cmd.File
 	if f == nil {
 		lines = append(lines, "", st.Warning.Render("file not downloaded yet — it is downloaded automatically when the command completes"),
@@ -90,7 +103,7 @@ func (m *Model) fileLines() []string {
 		return lines
 	}
 	return append(lines,
-		label("local path", inert.Text(f.Path)),
+		label("local path", m.remote(f.Path)),
 		label("size", fmt.Sprintf("%s (%d bytes)", widgets.Bytes(f.Bytes), f.Bytes)),
 		label("sha256", inert.Text(f.SHA256)),
 		"",
@@ -117,14 +130,14 @@ func (m *Model) scriptView() string {
 	}
 	p := &m.pagers[m.stream]
 	pos := fmt.Sprintf("line %d/%d", min(p.YOffset()+1, p.LineCount()), p.LineCount())
-	head := []string{
-		widgets.Line(m.heading(), m.width),
+	head := m.headingLines()
+	head = append(head,
 		widgets.Line(st.Bold.Render(inert.Text(r.ScriptName))+"  "+exit+"  "+st.Subtle.Render(pos), m.width),
 		widgets.Line(strings.Join(tabs, " "), m.width),
-	}
+	)
 	body := p.View()
 	if p.LineCount() == 0 {
-		body = widgets.Fit([]string{st.Subtle.Render("(" + streamName(m.stream) + " is empty)")}, m.width, max(0, m.height-headerLines-footerLines))
+		body = widgets.Fit([]string{st.Subtle.Render("(" + streamName(m.stream) + " is empty)")}, m.width, m.viewerHeight())
 	}
 	parts := append(head, body, widgets.Line(m.footer(), m.width))
 	return widgets.Fit(parts, m.width, m.height)
@@ -168,3 +181,8 @@ func (m *Model) inputView() string {
 }
 
 var _ common.Screen = (*Model)(nil)
+
+// remote makes text from the device or the API inert, its escapes styled.
+func (m *Model) remote(s string) string {
+	return widgets.StyleEscapes(inert.Text(s), m.c.Styles.Escaped)
+}

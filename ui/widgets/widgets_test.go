@@ -1,6 +1,7 @@
 package widgets
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -97,5 +98,35 @@ func TestWrapWordsKeepsHyphenatedWords(t *testing.T) {
 	}
 	if got := WrapWords("a b  c", 3); strings.Join(got, "|") != "a b|c" {
 		t.Fatalf("got %q", got)
+	}
+}
+
+func TestEscapeRangesFindsInertEscapes(t *testing.T) {
+	cases := map[string]string{
+		"evil^[[31mred":            "[[4 6]]",
+		"^[]0;pwned^G":             "[[0 2] [10 12]]",
+		"a<U+202E>b<U+1F600>":      "[[1 9] [10 19]]",
+		"bad\uFFFDbyte":            "[[3 6]]",
+		"plain C:\\new\\x 2^3 <b>": "[]",
+		"^[^[":                     "[[0 4]]",
+		"<U+12>":                   "[]",
+	}
+	for in, want := range cases {
+		if got := fmt.Sprint(EscapeRanges(in)); got != want && !(want == "[]" && got == "[]") {
+			t.Errorf("EscapeRanges(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestStyleEscapesKeepsTheWidth(t *testing.T) {
+	esc := styles.New(true).Escaped
+	for _, in := range []string{"evil^[[31mred", "x<U+202E>y", "plain", "", "日本^G語\uFFFD"} {
+		out := StyleEscapes(in, esc)
+		if ansi.Strip(out) != in || ansi.StringWidth(out) != ansi.StringWidth(in) {
+			t.Errorf("StyleEscapes(%q) = %q: text or width changed", in, out)
+		}
+		if EscapeRanges(in) != nil && out == in {
+			t.Errorf("StyleEscapes(%q) did not style the escapes", in)
+		}
 	}
 }

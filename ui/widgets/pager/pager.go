@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"mdlr/keymap"
+	"mdlr/ui/widgets"
 )
 
 // hStep is how many columns one horizontal scroll moves.
@@ -25,6 +26,9 @@ type Model struct {
 	current       int // index into search.Matches, -1 when none
 	// Match and Current style the matches and the current match.
 	Match, Current lipgloss.Style
+	// Marker styles the "←"/"→" shown where a line continues beyond the
+	// left or right edge; Escaped styles inert escapes ("^[", "<U+…>").
+	Marker, Escaped lipgloss.Style
 }
 
 // New returns an empty viewer that highlights with the given styles.
@@ -168,25 +172,48 @@ func (m *Model) View() string {
 			b.WriteString(strings.Repeat(" ", m.width))
 			continue
 		}
-		line := m.content.Lines[n]
+		raw := m.content.Lines[n]
 		first := mi
 		for mi < len(matches) && matches[mi].Line == n {
 			mi++
 		}
-		if first < mi {
-			line = m.highlight(line, first, mi)
-		}
-		cut := ansi.Cut(line, m.x, m.x+m.width)
-		b.WriteString(cut)
-		if pad := m.width - ansi.StringWidth(cut); pad > 0 {
-			b.WriteString(strings.Repeat(" ", pad))
-		}
+		b.WriteString(m.viewLine(raw, m.highlight(raw, first, mi)))
 	}
 	return b.String()
 }
 
-// highlight styles matches[from:to] (all on this line) within line.
+// viewLine cuts the styled form of raw to the visible columns, marking
+// with "←" and "→" the edges where the line goes on.
+func (m *Model) viewLine(raw, styled string) string {
+	w := lineWidth(raw)
+	from, to := m.x, m.x+m.width
+	left := m.x > 0 && w > 0 && m.width > 1
+	right := w > to && m.width > 1
+	if left {
+		from++
+	}
+	if right {
+		to--
+	}
+	cut := ansi.Cut(styled, from, to)
+	if left {
+		cut = m.Marker.Render("←") + cut
+	}
+	if right {
+		cut += strings.Repeat(" ", max(0, m.width-1-ansi.StringWidth(cut))) + m.Marker.Render("→")
+	}
+	if pad := m.width - ansi.StringWidth(cut); pad > 0 {
+		cut += strings.Repeat(" ", pad)
+	}
+	return cut
+}
+
+// highlight styles matches[from:to] (all on this line) within line, and
+// the inert escapes between them.
 func (m *Model) highlight(line string, from, to int) string {
+	if from == to {
+		return widgets.StyleEscapes(line, m.Escaped)
+	}
 	var b strings.Builder
 	last := 0
 	for i := from; i < to; i++ {
@@ -194,7 +221,7 @@ func (m *Model) highlight(line string, from, to int) string {
 		if mt.Start < last || mt.End > len(line) {
 			continue
 		}
-		b.WriteString(line[last:mt.Start])
+		b.WriteString(widgets.StyleEscapes(line[last:mt.Start], m.Escaped))
 		st := m.Match
 		if i == m.current {
 			st = m.Current
@@ -202,6 +229,6 @@ func (m *Model) highlight(line string, from, to int) string {
 		b.WriteString(st.Render(line[mt.Start:mt.End]))
 		last = mt.End
 	}
-	b.WriteString(line[last:])
+	b.WriteString(widgets.StyleEscapes(line[last:], m.Escaped))
 	return b.String()
 }

@@ -62,7 +62,10 @@ func New(opts Options) *Sim {
 		actionByID: map[string]*action{},
 		perMachine: map[string]int{},
 		blobs:      map[string]*blob{},
-		idSrc:      rand.NewPCG(uint64(opts.Seed), 0x5eed),
+		// Ids depend on the seed and the tenant's first start, so two fresh
+		// tenants never hand out the same action ids (a journal may outlive
+		// a demo tenant) while a test's fake clock keeps them reproducible.
+		idSrc: rand.NewPCG(uint64(opts.Seed), 0x5eed^uint64(now.UnixNano())),
 	}
 	s.idRand = rand.New(s.idSrc)
 	_, _ = crand.Read(s.jwtKey[:])

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // MaxSavedFileBytes bounds a decoded GetFile result (the console's getfile
@@ -45,7 +46,7 @@ func saveStream(body io.Reader, destPath string) (SavedFile, error) {
 		return SavedFile{}, err
 	}
 	dir := filepath.Dir(destPath)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(destPath)+".*.part")
+	tmp, err := os.CreateTemp(dir, saveTempPrefix+filepath.Base(destPath)+".*"+saveTempSuffix)
 	if err != nil {
 		return SavedFile{}, fmt.Errorf("api: creating temp file in %s: %w", dir, err)
 	}
@@ -72,4 +73,37 @@ func saveStream(body io.Reader, destPath string) (SavedFile, error) {
 		return SavedFile{}, fmt.Errorf("api: saving result to %s: %w", destPath, err)
 	}
 	return SavedFile{Path: destPath, Bytes: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// The temp file of a download to NAME is ".NAME.<random>.part", where
+// <random> is the decimal number os.CreateTemp puts in place of "*".
+const (
+	saveTempPrefix = "."
+	saveTempSuffix = ".part"
+	// maxTempRandomDigits is the length of the largest uint32 in decimal,
+	// the most os.CreateTemp puts in a name.
+	maxTempRandomDigits = 10
+)
+
+// IsSaveTempName reports whether fileName is exactly the name of a temp file
+// SaveFileResult creates while downloading to a file named destBase (a crash
+// mid-download leaves one behind). It matches nothing else.
+func IsSaveTempName(fileName, destBase string) bool {
+	if destBase == "" || strings.ContainsAny(destBase, `/\`) {
+		return false
+	}
+	rest, ok := strings.CutPrefix(fileName, saveTempPrefix+destBase+".")
+	if !ok {
+		return false
+	}
+	digits, ok := strings.CutSuffix(rest, saveTempSuffix)
+	if !ok || digits == "" || len(digits) > maxTempRandomDigits {
+		return false
+	}
+	for _, r := range digits {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -52,6 +52,7 @@ const (
 	CmdCompleted CommandState = "completed"
 	CmdFailed    CommandState = "failed"
 	CmdNotRun    CommandState = "not run" // an earlier command failed, or the action ended first
+	CmdStopped   CommandState = "stopped" // it was running when the action was cancelled or timed out
 )
 
 // CommandView is one command of a tracked action, ready to show.

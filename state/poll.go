@@ -293,6 +293,10 @@ func (e *Engine) saveFile(ctx context.Context, en Entry, c api.CommandStatus, re
 		return fmt.Errorf("create download folder: %w", err)
 	}
 	name := reserveEvidenceName(SafeLocalName(c.Command.Param(api.ParamPath)))
+	// Best effort: a temp file left by a download killed mid-stream would
+	// otherwise stay in the evidence folder for ever. A failure to remove
+	// one does not stop this download.
+	_, _ = removeStaleDownloads(en.OutDir, name)
 	n := 1
 	for attempt := 0; ; attempt++ {
 		dest, next, err := freeLocalPath(en.OutDir, name, n)

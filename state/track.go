@@ -73,8 +73,10 @@ func commandViews(a api.MachineAction) []CommandView {
 			cv.State = CmdNotRun
 		case terminal && a.Status != api.StatusSucceeded && c.StartTime == nil:
 			cv.State = CmdNotRun
+		case terminal && a.Status == api.StatusFailed:
+			cv.State = CmdFailed // started, then the action failed without it completing
 		case terminal && a.Status != api.StatusSucceeded:
-			cv.State = CmdFailed // started, then the action ended without it completing
+			cv.State = CmdStopped // running when the action was cancelled or timed out
 		case c.StartTime != nil || c.CommandStatus != api.CommandStatusCreated:
 			cv.State = CmdRunning
 		default:

@@ -76,6 +76,10 @@ func TestViewReferenceShapes(t *testing.T) {
 			[]CommandState{CmdNotRun}, "Timed out: the device did not run it within the queue window"},
 		{"6.9 cancelled", sample(t, "Cancelled", created, created, created),
 			[]CommandState{CmdNotRun, CmdNotRun, CmdNotRun}, "Cancelled by analyst@contoso.com: Wrong host selected"},
+		{"cancelled while a command ran", sample(t, "Cancelled", completed, running, created),
+			[]CommandState{CmdCompleted, CmdStopped, CmdNotRun}, "Cancelled by analyst@contoso.com: Wrong host selected"},
+		{"timed out while a command ran", sample(t, "TimeOut", completed, running, created),
+			[]CommandState{CmdCompleted, CmdStopped, CmdNotRun}, "Timed out: the device did not run it within the queue window"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

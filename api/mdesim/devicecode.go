@@ -27,14 +27,17 @@ const (
 type deviceCode struct {
 	code, userCode, clientID string
 	offline                  bool      // offline_access requested: issue a refresh token
+	scopes                   string    // requested scopes, normalised
 	issued, expires          time.Time // real time
 	state                    int
 	polls                    int
 }
 
-// refreshInfo is what a refresh token grants.
+// refreshInfo is what a refresh token grants. Refresh tokens are looked up
+// by refreshTokenKey and persisted in the state file.
 type refreshInfo struct {
 	clientID, upn string
+	scopes        string    // normalised, as granted at sign-in
 	expires       time.Time // on the clock (Options.Now)
 }
 
@@ -68,7 +71,7 @@ func (s *Sim) handleDeviceCode(w http.ResponseWriter, r *http.Request, tenant st
 	now := time.Now()
 	dc := &deviceCode{
 		code: randomToken(32), userCode: randomUserCode(), clientID: clientID, offline: offline,
-		issued: now, expires: now.Add(s.opts.DeviceCodeLifetime),
+		scopes: normalizeScopes(form.Get("scope")), issued: now, expires: now.Add(s.opts.DeviceCodeLifetime),
 	}
 	s.mu.Lock()
 	for k, old := range s.devices {
@@ -140,7 +143,7 @@ func (s *Sim) redeemDeviceCode(w http.ResponseWriter, form url.Values, tenant st
 	default:
 		rt := ""
 		if dc.offline {
-			rt = s.newRefreshToken(reg.clientID, DemoUser)
+			rt = s.newRefreshToken(reg.clientID, DemoUser, dc.scopes)
 		}
 		writeJSON(w, http.StatusOK, s.issueToken(s.delegatedInfo(reg.clientID), rt))
 	}
@@ -163,17 +166,21 @@ func (s *Sim) redeemRefreshToken(w http.ResponseWriter, form url.Values, tenant 
 	}
 	now := s.opts.Now()
 	s.mu.Lock()
-	ri := s.refresh[form.Get("refresh_token")]
+	var ri refreshInfo
+	found := false
+	if stored := s.refresh[refreshTokenKey(form.Get("refresh_token"))]; stored != nil {
+		ri, found = *stored, true
+	}
 	s.mu.Unlock()
 	switch {
-	case ri == nil || !strings.EqualFold(ri.clientID, clientID):
+	case !found || !strings.EqualFold(ri.clientID, clientID):
 		s.writeOAuthError(w, http.StatusBadRequest, "invalid_grant", 9002313,
 			"AADSTS9002313: Invalid request. Request is malformed or invalid.")
 	case !now.Before(ri.expires):
 		s.writeOAuthError(w, http.StatusBadRequest, "invalid_grant", 700082,
 			"AADSTS700082: The refresh token has expired due to inactivity.")
 	default:
-		rt := s.newRefreshToken(reg.clientID, ri.upn)
+		rt := s.newRefreshToken(reg.clientID, ri.upn, ri.scopes)
 		writeJSON(w, http.StatusOK, s.issueToken(s.delegatedInfo(reg.clientID), rt))
 	}
 }
@@ -183,12 +190,15 @@ func (s *Sim) delegatedInfo(clientID string) *tokenInfo {
 	return &tokenInfo{clientID: clientID, delegated: true, upn: DemoUser, perms: delegatedScopes}
 }
 
-// newRefreshToken issues and records a refresh token.
-func (s *Sim) newRefreshToken(clientID, upn string) string {
+// newRefreshToken issues and records a refresh token (by its hash, in the
+// state file too, so that a restarted tenant still accepts it).
+func (s *Sim) newRefreshToken(clientID, upn, scopes string) string {
 	rt := "mdesim-rt." + randomToken(48)
 	s.mu.Lock()
-	s.refresh[rt] = &refreshInfo{clientID: clientID, upn: upn, expires: s.opts.Now().Add(s.opts.RefreshTokenLifetime)}
+	s.rememberRefreshLocked(refreshTokenKey(rt), &refreshInfo{clientID: clientID, upn: upn, scopes: scopes,
+		expires: s.opts.Now().Add(s.opts.RefreshTokenLifetime)})
 	s.mu.Unlock()
+	s.persist()
 	return rt
 }
 
@@ -243,10 +253,11 @@ func (s *Sim) PendingDeviceCodes() map[string]int {
 // after 90 days of inactivity.
 func (s *Sim) ExpireRefreshTokens() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	for _, ri := range s.refresh {
 		ri.expires = time.Time{}
 	}
+	s.mu.Unlock()
+	s.persist()
 }
 
 // handleDevicePage is the simulated verification page: GET shows a form,

@@ -37,6 +37,9 @@ type stateFile struct {
 	Actions    []actionRecord  `json:"actions"`
 	Library    []libraryRecord `json:"library"`
 	Blobs      []blobRecord    `json:"blobs,omitempty"`
+	// RefreshTokens are the refresh grants issued (hashed); absent in files
+	// written before they were kept, which load with none.
+	RefreshTokens []refreshRecord `json:"refreshTokens,omitempty"`
 }
 
 type actionRecord struct {
@@ -95,10 +98,11 @@ func (s *Sim) snapshotLocked() *stateFile {
 	st := &stateFile{
 		Version: stateVersion, Seed: s.opts.Seed, Epoch: s.fleet.epoch,
 		IDState: idState, Created: s.created,
-		PerMachine: make(map[string]int, len(s.perMachine)),
-		Actions:    make([]actionRecord, len(s.actions)),
-		Library:    make([]libraryRecord, 0, len(s.library)),
-		Blobs:      make([]blobRecord, 0, len(s.blobs)),
+		PerMachine:    make(map[string]int, len(s.perMachine)),
+		Actions:       make([]actionRecord, len(s.actions)),
+		Library:       make([]libraryRecord, 0, len(s.library)),
+		Blobs:         make([]blobRecord, 0, len(s.blobs)),
+		RefreshTokens: s.refreshRecordsLocked(),
 	}
 	for k, v := range s.perMachine {
 		st.PerMachine[k] = v
@@ -306,12 +310,18 @@ func (s *Sim) restore(data []byte) error {
 		blobs[r.Name] = &blob{action: a, index: r.Index, sig: r.Sig, expires: r.Expires.UTC()}
 	}
 
+	refresh, err := restoreRefresh(st.RefreshTokens)
+	if err != nil {
+		return err
+	}
+
 	s.fleet.epoch = st.Epoch.UTC()
 	s.idSrc = idSrc
 	s.idRand = rand.New(idSrc)
 	s.created, s.perMachine = st.Created, perMachine
 	s.actions, s.actionByID = actions, byID
 	s.library, s.blobs = library, blobs
+	s.refresh = refresh
 	return nil
 }
 

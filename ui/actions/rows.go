@@ -67,7 +67,7 @@ func summary(cmds []state.CommandView) string {
 		st   state.CommandState
 		word string
 	}{{state.CmdCompleted, "done"}, {state.CmdRunning, "running"}, {state.CmdWaiting, "waiting"},
-		{state.CmdFailed, "failed"}, {state.CmdNotRun, "not run"}} {
+		{state.CmdFailed, "failed"}, {state.CmdStopped, "stopped"}, {state.CmdNotRun, "not run"}} {
 		if n := counts[s.st]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, s.word))
 		}

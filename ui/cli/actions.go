@@ -54,7 +54,7 @@ func commandSummary(v state.ActionView) string {
 		counts[c.State]++
 	}
 	var parts []string
-	for _, s := range []state.CommandState{state.CmdCompleted, state.CmdRunning, state.CmdWaiting, state.CmdFailed, state.CmdNotRun} {
+	for _, s := range []state.CommandState{state.CmdCompleted, state.CmdRunning, state.CmdWaiting, state.CmdFailed, state.CmdStopped, state.CmdNotRun} {
 		if counts[s] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 		}

@@ -347,7 +347,8 @@ func TestKillWhilePollingFreshEngineResumes(t *testing.T) {
 
 // TestKillMidDownloadCompletesOnRestart kills `mdlr run` while a big file
 // is streaming to disk: the restart downloads it again into its final
-// name, with the right content; the partial download never is that file.
+// name, with the right content; the partial download never is that file
+// and does not stay behind in the evidence folder.
 func TestKillMidDownloadCompletesOnRestart(t *testing.T) {
 	bin := buildMdlr(t)
 	stall := newBlobStall(64 << 10)
@@ -376,7 +377,12 @@ func TestKillMidDownloadCompletesOnRestart(t *testing.T) {
 	if n, m := h.sim.LiveResponseActionCount(), submissions(h); n != 1 || m != 1 {
 		t.Fatalf("%d actions, %d submissions; want 1 and 1", n, m)
 	}
-	t.Logf("partial downloads left by the killed process: %v", partFiles(out))
+	if left := partFiles(out); len(left) > 0 {
+		t.Fatalf("partial downloads of the killed process still in the evidence folder: %v", left)
+	}
+	if stdout, stderr, code := h.run("verify", out); code != 0 {
+		t.Fatalf("verify after the restart: exit %d: %s%s", code, stdout, stderr)
+	}
 }
 
 // TestSignalsStopRunPromptlyWithJournalIntact sends SIGTERM and SIGHUP to

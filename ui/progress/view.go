@@ -208,6 +208,8 @@ func (m *Model) stateCell(c state.CommandView) string {
 		return st.Status.Failed.Render(s)
 	case state.CmdNotRun:
 		return st.Status.NotRun.Render(s)
+	case state.CmdStopped:
+		return st.Status.Cancelled.Render(s)
 	}
 	return st.Status.Waiting.Render(s)
 }

@@ -75,6 +75,8 @@ func (m *Model) notFetchedLines() []string {
 		lines = append(lines, st.Error.Render("The command failed on the device; no output was returned."))
 	case state.CmdNotRun:
 		lines = append(lines, st.Subtle.Render("This command did not run (an earlier command failed, or the action ended first)."))
+	case state.CmdStopped:
+		lines = append(lines, st.Warning.Render("The action was cancelled or timed out while this command ran; no output was returned."))
 	default:
 		lines = append(lines, st.Warning.Render("result not fetched yet — it is fetched automatically when the command completes"),
 			st.Subtle.Render("command state: "+string(m.cmd.State)))

@@ -121,7 +121,8 @@ func explain(a api.MachineAction, cmds []CommandView, now time.Time, queueWindow
 			if len(c.Errors) > 0 {
 				first = c.Errors[0]
 			}
-			s := fmt.Sprintf("Failed: command %d (%s %s): %s", c.Index, c.Type, c.Target, first)
+			// Numbered from 1, as the screens number commands.
+			s := fmt.Sprintf("Failed: command %d (%s %s): %s", c.Index+1, c.Type, c.Target, first)
 			if i < len(cmds)-1 {
 				s += "; later commands were not run"
 			}

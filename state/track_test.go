@@ -71,7 +71,7 @@ func TestViewReferenceShapes(t *testing.T) {
 			[]CommandState{CmdCompleted, CmdCompleted, CmdCompleted}, ""},
 		{"6.7 failed", sample(t, "Failed", completed, failed, created),
 			[]CommandState{CmdCompleted, CmdFailed, CmdNotRun},
-			"Failed: command 1 (RunScript collect-triage.ps1 -OutPath C:\\Windows\\Temp\\triage.zip): Script execution timed out; later commands were not run"},
+			"Failed: command 2 (RunScript collect-triage.ps1 -OutPath C:\\Windows\\Temp\\triage.zip): Script execution timed out; later commands were not run"},
 		{"6.8 timeout", sample(t, "TimeOut", created),
 			[]CommandState{CmdNotRun}, "Timed out: the device did not run it within the queue window"},
 		{"6.9 cancelled", sample(t, "Cancelled", created, created, created),

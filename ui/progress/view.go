@@ -67,7 +67,9 @@ func (m *Model) View() string {
 		lines = append(lines, lbl("Comment")+m.remote(v.Comment))
 	}
 	if v.Explain != "" {
-		lines = append(lines, st.Warning.Render(t(v.Explain)))
+		for _, l := range widgets.WrapWords(t(v.Explain), max(10, m.width)) {
+			lines = append(lines, st.Warning.Render(l))
+		}
 	}
 	lines = append(lines, "")
 	lines = append(lines, m.tableLines(now)...)

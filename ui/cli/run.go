@@ -127,10 +127,13 @@ func (a *App) outRoot(out string) string {
 
 // runPlan resolves the device, validates, submits and follows the action.
 func (a *App) runPlan(ctx context.Context, sess *Session, rep *reporter, plan state.Plan, out string) int {
-	m, err := sess.API.GetMachine(ctx, plan.Device.ID)
+	m, err := resolveDevice(ctx, sess.API, plan.Device.ID)
 	if err != nil {
-		if api.IsNotFound(err) {
+		if errors.Is(err, errDeviceNotFound) {
 			return a.badInput(rep, fmt.Errorf("device %q not found in the tenant (give its device id or computer name)", plan.Device.ID))
+		}
+		if errors.Is(err, errDeviceAmbiguous) {
+			return a.badInput(rep, err)
 		}
 		return a.notSent(rep, err)
 	}

@@ -295,3 +295,16 @@ func TestLibraryAndActionsJSON(t *testing.T) {
 		t.Fatalf("actions after a run: %s", stdout)
 	}
 }
+
+func TestRunFindsDeviceByShortHostName(t *testing.T) {
+	h := newHarness(t, mdesim.Options{})
+	stdout, stderr, code := h.run("run", "--json", "--device", "WIN-ANALYST-01", "--putfile", "winpmem.exe",
+		"--comment", "short name", "--out", t.TempDir())
+	if code != ExitSucceeded {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	sub := eventsOf(events(t, stdout), "submitted")
+	if len(sub) != 1 || sub[0]["device"] != winDevice {
+		t.Fatalf("submitted = %v", sub)
+	}
+}

@@ -22,6 +22,12 @@ const (
 // busyFilter selects live response actions that still occupy a device.
 const busyFilter = "type eq 'LiveResponse' and (status eq 'Pending' or status eq 'InProgress')"
 
+// busyFallbackFilter and busyFallbackTop are used when busyFilter is refused.
+const (
+	busyFallbackFilter = "type eq 'LiveResponse'"
+	busyFallbackTop    = 1000
+)
+
 // pageMsg carries one streamed page of devices.
 type pageMsg struct {
 	gen      int
@@ -51,6 +57,11 @@ func loadPageCmd(ctx context.Context, svc api.Service, gen, skip, top int) tea.C
 func loadBusyCmd(ctx context.Context, svc api.Service, gen int) tea.Cmd {
 	return func() tea.Msg {
 		acts, err := svc.ListMachineActions(ctx, api.ListOptions{Filter: busyFilter})
+		if err != nil && ctx.Err() == nil {
+			// Some services reject parentheses in $filter: ask for recent
+			// live response actions and keep the unfinished ones here.
+			acts, err = svc.ListMachineActions(ctx, api.ListOptions{Filter: busyFallbackFilter, Top: busyFallbackTop})
+		}
 		busy := make(map[string]string, len(acts))
 		for _, a := range acts {
 			if !api.IsTerminalStatus(a.Status) {

@@ -80,6 +80,9 @@ func (c Connection) CacheName() string {
 // connFlags are the flags every subcommand that talks to a tenant accepts.
 // Secrets have no flag on purpose.
 type connFlags struct {
+	// interactive: a person is at the console, so a tenant and client id
+	// with no secret or certificate mean "sign in as yourself" (device code).
+	interactive                                    bool
 	demo, readOnly, ephemeral                      bool
 	profile, signIn, cloud, geo, cert              string
 	tenant, clientID, authority, apiURL, scope, sd string
@@ -227,6 +230,8 @@ func (f *connFlags) settings(env Env) (Connection, error) {
 		inferred = SignInSecret
 	case c.CertificatePath != "":
 		inferred = SignInCertificate
+	case f.interactive && c.TenantID != "" && c.ClientID != "":
+		inferred = SignInDeviceCode
 	}
 	c.SignIn = strings.ToLower(r.str("sign_in", flagV(f.signIn, "sign-in"), envV(env, "MDLR_SIGN_IN"), pv(p.SignIn), val(inferred, "default (from the credentials set)")))
 	if c.SignIn != "" && !validSignIn(c.SignIn) {

@@ -249,3 +249,22 @@ func TestReadmeConfigExampleLoads(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleWithTenantAndClientIDSignsInAsThePerson: at the console, a new
+// user who has only a tenant id and a client id signs in with a device code;
+// the headless commands keep asking for a secret instead of waiting on a prompt.
+func TestConsoleWithTenantAndClientIDSignsInAsThePerson(t *testing.T) {
+	env := map[string]string{"AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c", "XDG_CONFIG_HOME": t.TempDir()}
+	cf := connFlags{interactive: true}
+	c, err := cf.resolve(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SignIn != SignInDeviceCode || c.Demo {
+		t.Fatalf("console sign-in = %q (demo %v), want devicecode", c.SignIn, c.Demo)
+	}
+	var headless connFlags
+	if _, err := headless.resolve(func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "devicecode") {
+		t.Fatalf("headless: want the incomplete-credentials error suggesting devicecode, got %v", err)
+	}
+}

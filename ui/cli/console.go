@@ -24,7 +24,7 @@ import (
 // ends that run and starts a new one on the profile (a fresh session; the
 // journal keeps the old session's actions).
 func (a *App) cmdConsole(ctx context.Context, args []string) int {
-	var cf connFlags
+	cf := connFlags{interactive: true}
 	fs := a.flagSet("")
 	cf.register(fs)
 	if ok, code := parse(fs, args); !ok {

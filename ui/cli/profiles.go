@@ -25,6 +25,6 @@ func Profiles(env Env) (ProfileList, error) {
 // switches of base (read-only, ephemeral, demo, state directory) carry over,
 // so switching profiles in the console never relaxes them.
 func ResolveConnection(env Env, profile string, base Connection) (Connection, error) {
-	f := connFlags{profile: profile, readOnly: base.ReadOnly, ephemeral: base.Ephemeral, demo: base.Demo, sd: base.StateDir}
+	f := connFlags{interactive: true, profile: profile, readOnly: base.ReadOnly, ephemeral: base.Ephemeral, demo: base.Demo, sd: base.StateDir}
 	return f.resolve(env)
 }

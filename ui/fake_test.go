@@ -97,12 +97,11 @@ type scheduled struct {
 }
 
 type harness struct {
-	m      *Model
-	eng    *fakeEngine
-	ticks  []scheduled
-	quit   bool
-	raw    []string
-	others []tea.Msg
+	m     *Model
+	eng   *fakeEngine
+	ticks []scheduled
+	quit  bool
+	raw   []string
 }
 
 func newHarness(views ...state.ActionView) *harness {

@@ -40,6 +40,9 @@ func WithNotice(text string) Option {
 func (m *Model) adopt(s signin.Session) {
 	m.session = s
 	m.c.API, m.c.Engine = s.API, s.Engine
+	if s.QueueWindow > 0 {
+		m.c.QueueWindow = s.QueueWindow
+	}
 	if s.Tenant != "" {
 		m.c.Tenant = s.Tenant
 	}

@@ -22,7 +22,9 @@ type Session struct {
 	Engine  *state.Engine
 	Journal *state.Journal
 	Tenant  string // label for journals and the status bar
-	closers []func() error
+	// QueueWindow is how long an offline device's action stays queued.
+	QueueWindow time.Duration
+	closers     []func() error
 }
 
 // Close releases the session (stops the in-process simulated tenant).
@@ -129,6 +131,10 @@ func Connect(ctx context.Context, c Connection, env Env, so SessionOptions) (*Se
 	}
 	s.API, s.Client, s.Journal = client, client, j
 	s.closers = append(s.closers, func() error { client.CloseIdleConnections(); return nil })
+	s.QueueWindow = queueWindow
+	if s.QueueWindow <= 0 {
+		s.QueueWindow = state.DefaultQueueWindow
+	}
 	s.Engine = state.NewEngine(client, j, state.EngineOptions{Tenant: s.Tenant, OutRoot: so.OutRoot, Now: so.Now, QueueWindow: queueWindow,
 		Identity: sessionIdentity(client, c.ClientID)})
 	return s, nil

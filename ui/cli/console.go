@@ -135,7 +135,7 @@ func (a *App) consoleConnect(conn Connection, outRoot string, sessions *consoleS
 		}
 		return signin.Session{
 			API: sess.API, Engine: sess.Engine, Tenant: sess.Tenant, StateDir: sess.Conn.StateDir,
-			Claims: sess.Client.Identity, Notes: notes, Close: closeOnce,
+			Claims: sess.Client.Identity, Notes: notes, Close: closeOnce, QueueWindow: sess.QueueWindow,
 		}, nil
 	}
 }

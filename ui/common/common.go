@@ -2,6 +2,7 @@ package common
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"mdlr/api"
@@ -40,8 +41,26 @@ type Common struct {
 	Demo   bool
 	// ReadOnly forbids submit, cancel, upload and delete.
 	ReadOnly bool
+	// QueueWindow is how long an offline device's action stays queued
+	// (0: the documented 2h); see QueueText.
+	QueueWindow time.Duration
 	// OutRoot is where collected files are saved (one folder per action).
 	OutRoot string
 	// Width and Height are the current terminal size.
 	Width, Height int
+}
+
+// QueueText renders the offline queue window for notes, e.g. "2h" or "12m".
+func (c *Common) QueueText() string {
+	d := c.QueueWindow
+	if d <= 0 {
+		d = state.DefaultQueueWindow
+	}
+	switch {
+	case d%time.Hour == 0:
+		return strconv.Itoa(int(d/time.Hour)) + "h"
+	case d%time.Minute == 0:
+		return strconv.Itoa(int(d/time.Minute)) + "m"
+	}
+	return d.Round(time.Second).String()
 }

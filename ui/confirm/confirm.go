@@ -110,15 +110,16 @@ func (m *Model) describe(err error) string {
 	return "could not submit to " + name + ": " + api.Describe(err)
 }
 
-// OfflineNote says what happens when the device is not Active, or "".
-func OfflineNote(health string) string {
+// OfflineNote says what happens when the device is not Active, or "";
+// queue is the queue window as text (Common.QueueText).
+func OfflineNote(health, queue string) string {
 	if health == "Active" {
 		return ""
 	}
 	if health == "" {
 		health = "in an unknown state"
 	}
-	return "the device is " + health + ": the action will wait in the queue for up to 2h, then time out"
+	return "the device is " + health + ": the action will wait in the queue for up to " + queue + ", then time out"
 }
 
 // View implements common.Screen.
@@ -144,7 +145,7 @@ func (m *Model) View() string {
 	}
 	var tail []string
 	tail = append(tail, "", lbl("Comment")+t(p.Comment))
-	if note := OfflineNote(p.Device.HealthStatus); note != "" {
+	if note := OfflineNote(p.Device.HealthStatus, m.c.QueueText()); note != "" {
 		tail = append(tail, "", st.Warning.Render(note))
 	}
 	tail = append(tail, "")

@@ -160,3 +160,17 @@ func TestManyCommandsKeepTheAnswerLineAt80x24(t *testing.T) {
 		}
 	}
 }
+
+// TestOfflineNoteUsesTheSessionQueueWindow: a demo tenant at 10x speed times
+// out after 12 minutes, and the note must say so rather than the real 2h.
+func TestOfflineNoteUsesTheSessionQueueWindow(t *testing.T) {
+	c := newCommon()
+	c.QueueWindow = 12 * time.Minute
+	m := New(c)
+	m.SetSize(100, 30)
+	p := testPlan("Inactive")
+	m.Update(common.NavigateMsg{To: common.ConfirmScreen, Plan: &p})
+	if v := m.View(); !strings.Contains(v, "up to 12m, then time out") {
+		t.Fatalf("confirm does not use the session's queue window:\n%s", v)
+	}
+}

@@ -315,7 +315,7 @@ func (m *Model) compose(id rawIdentity) tea.Cmd {
 	nav := common.Navigate(common.NavigateMsg{To: common.ComposeScreen, Device: &dev, BusyActionID: m.busyAction(id.id)})
 	if id.health != "Active" {
 		note := inert.Text(shortName(id.name)) + " is " + inert.Text(orUnknown(id.health)) +
-			": the action will queue for up to 2h and time out if it does not come online"
+			": the action will queue for up to " + m.c.QueueText() + " and time out if it does not come online"
 		return tea.Batch(nav, common.Info(note))
 	}
 	return nav

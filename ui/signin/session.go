@@ -5,6 +5,7 @@ package signin
 
 import (
 	"context"
+	"time"
 
 	"mdlr/api"
 	"mdlr/ui/common"
@@ -21,6 +22,8 @@ type Session struct {
 	// Claims reads who the token says the caller is (nil: unknown). It is
 	// called inside a command.
 	Claims func(ctx context.Context) (api.Claims, error)
+	// QueueWindow is how long an offline device's action stays queued (0: the documented 2h).
+	QueueWindow time.Duration
 	// Notes are problems found while reattaching tracked actions.
 	Notes []string
 	// Close releases the session (nil: nothing to release).

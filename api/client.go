@@ -96,7 +96,7 @@ func newClient(cfg Config) (*Client, error) {
 		c.ua = "mdlr"
 	}
 	if c.sleep == nil {
-		c.sleep = sleepCtx
+		c.sleep = SleepContext
 	}
 	if cfg.Now == nil {
 		c.now = time.Now
@@ -160,46 +160,47 @@ func tokenHTTPClient(base *http.Client) *http.Client {
 // apiHTTPClient copies base and refuses redirects that leave the API host,
 // so the bearer token only ever goes to that host.
 func apiHTTPClient(base *http.Client, host string) *http.Client {
-	var hc http.Client
-	if base != nil {
-		hc = *base
-	} else {
-		hc.Transport = defaultTransport()
-	}
-	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 5 {
-			return errors.New("too many redirects")
-		}
+	return withRedirectCheck(base, func(req *http.Request) error {
 		if req.URL.Host != host {
 			return fmt.Errorf("refusing redirect away from the API host to %s", req.URL.Host)
 		}
 		return nil
-	}
-	return &hc
+	})
 }
 
-// blobHTTPClient copies base and refuses redirects to plain http hosts.
+// blobHTTPClient copies base and refuses redirects to plain http hosts;
+// a redirect never carries an Authorization header.
 func blobHTTPClient(base *http.Client) *http.Client {
-	var hc http.Client
-	if base != nil {
-		hc = *base
-	} else {
-		hc.Transport = defaultTransport()
-	}
-	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 5 {
-			return errors.New("too many redirects")
-		}
+	return withRedirectCheck(base, func(req *http.Request) error {
 		if err := checkBlobURL(req.URL); err != nil {
 			return err
 		}
 		req.Header.Del("Authorization")
 		return nil
+	})
+}
+
+// withRedirectCheck copies base (or a default client) with a redirect
+// policy: at most 5 hops, each approved by check.
+func withRedirectCheck(base *http.Client, check func(*http.Request) error) *http.Client {
+	var hc http.Client
+	if base != nil {
+		hc = *base
+	} else {
+		hc.Transport = defaultTransport()
+	}
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 5 {
+			return errors.New("too many redirects")
+		}
+		return check(req)
 	}
 	return &hc
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// SleepContext waits for d or until ctx ends, whichever comes first, and
+// returns ctx.Err() in the second case.
+func SleepContext(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}

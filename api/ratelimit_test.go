@@ -110,10 +110,10 @@ func TestClientBudgetCountsCalls(t *testing.T) {
 func TestSleepCtxStopsOnCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := sleepCtx(ctx, time.Hour); err == nil {
-		t.Fatal("sleepCtx ignored cancellation")
+	if err := SleepContext(ctx, time.Hour); err == nil {
+		t.Fatal("SleepContext ignored cancellation")
 	}
-	if err := sleepCtx(context.Background(), 0); err != nil {
+	if err := SleepContext(context.Background(), 0); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"mdlr/api"
 )
 
 // App holds the process's outside world, so tests can run subcommands in-process.
@@ -29,18 +31,7 @@ type App struct {
 
 // NewApp returns an App wired to real connections and timers.
 func NewApp(stdout, stderr io.Writer, env Env) *App {
-	return &App{Stdout: stdout, Stderr: stderr, Env: env, Connect: Connect, Sleep: sleepCtx, Version: "dev"}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return &App{Stdout: stdout, Stderr: stderr, Env: env, Connect: Connect, Sleep: api.SleepContext, Version: "dev"}
 }
 
 const usage = `mdlr — a terminal console for Microsoft Defender for Endpoint live response

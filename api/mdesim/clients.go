@@ -3,6 +3,7 @@ package mdesim
 import (
 	"crypto/sha256"
 	"crypto/x509"
+	"net/http"
 	"strings"
 )
 
@@ -60,4 +61,23 @@ func (s *Sim) requestorOf(ti *tokenInfo) string {
 		return ti.upn
 	}
 	return ti.clientID
+}
+
+// clientOrError returns the registration of clientID, or answers
+// AADSTS700016 (unknown application) and returns nil.
+func (s *Sim) clientOrError(w http.ResponseWriter, clientID, tenant string) *registration {
+	reg := s.registrationFor(clientID)
+	if reg == nil {
+		s.writeOAuthError(w, http.StatusBadRequest, "unauthorized_client", 700016,
+			"AADSTS700016: Application with identifier '"+clientID+"' was not found in the directory '"+tenant+"'.")
+	}
+	return reg
+}
+
+// writeNoClientCredential answers AADSTS7000218: a confidential client sent
+// neither a secret nor an assertion (also what Entra says when public
+// client flows are not allowed for the app).
+func (s *Sim) writeNoClientCredential(w http.ResponseWriter) {
+	s.writeOAuthError(w, http.StatusUnauthorized, "invalid_client", 7000218,
+		"AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
 }

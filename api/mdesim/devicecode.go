@@ -48,9 +48,7 @@ func (s *Sim) handleDeviceCode(w http.ResponseWriter, r *http.Request, tenant st
 		return
 	}
 	clientID := form.Get("client_id")
-	if s.registrationFor(clientID) == nil {
-		s.writeOAuthError(w, http.StatusBadRequest, "unauthorized_client", 700016,
-			"AADSTS700016: Application with identifier '"+clientID+"' was not found in the directory '"+tenant+"'.")
+	if s.clientOrError(w, clientID, tenant) == nil {
 		return
 	}
 	scopes := strings.Fields(form.Get("scope"))
@@ -93,15 +91,12 @@ func (s *Sim) handleDeviceCode(w http.ResponseWriter, r *http.Request, tenant st
 // redeemDeviceCode answers one poll of the device code grant.
 func (s *Sim) redeemDeviceCode(w http.ResponseWriter, form url.Values, tenant string) {
 	clientID := form.Get("client_id")
-	reg := s.registrationFor(clientID)
+	reg := s.clientOrError(w, clientID, tenant)
 	if reg == nil {
-		s.writeOAuthError(w, http.StatusBadRequest, "unauthorized_client", 700016,
-			"AADSTS700016: Application with identifier '"+clientID+"' was not found in the directory '"+tenant+"'.")
 		return
 	}
 	if !reg.publicClient {
-		s.writeOAuthError(w, http.StatusUnauthorized, "invalid_client", 7000218,
-			"AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+		s.writeNoClientCredential(w)
 		return
 	}
 	now := time.Now()
@@ -153,15 +148,12 @@ func (s *Sim) redeemDeviceCode(w http.ResponseWriter, form url.Values, tenant st
 // token and a new refresh token (the old one stays valid, as in Entra).
 func (s *Sim) redeemRefreshToken(w http.ResponseWriter, form url.Values, tenant string) {
 	clientID := form.Get("client_id")
-	reg := s.registrationFor(clientID)
+	reg := s.clientOrError(w, clientID, tenant)
 	if reg == nil {
-		s.writeOAuthError(w, http.StatusBadRequest, "unauthorized_client", 700016,
-			"AADSTS700016: Application with identifier '"+clientID+"' was not found in the directory '"+tenant+"'.")
 		return
 	}
 	if !reg.publicClient {
-		s.writeOAuthError(w, http.StatusUnauthorized, "invalid_client", 7000218,
-			"AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+		s.writeNoClientCredential(w)
 		return
 	}
 	now := s.opts.Now()

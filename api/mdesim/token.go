@@ -105,10 +105,8 @@ func (s *Sim) clientCredentials(w http.ResponseWriter, r *http.Request, form url
 	if clientID == "" && hasBasic {
 		clientID = basicID
 	}
-	reg := s.registrationFor(clientID)
+	reg := s.clientOrError(w, clientID, tenant)
 	if reg == nil {
-		s.writeOAuthError(w, http.StatusBadRequest, "unauthorized_client", 700016,
-			"AADSTS700016: Application with identifier '"+clientID+"' was not found in the directory '"+tenant+"'.")
 		return
 	}
 	if assertion := form.Get("client_assertion"); assertion != "" || form.Has("client_assertion_type") {
@@ -127,8 +125,7 @@ func (s *Sim) clientCredentials(w http.ResponseWriter, r *http.Request, form url
 			secret = basicSecret
 		}
 		if secret == "" {
-			s.writeOAuthError(w, http.StatusUnauthorized, "invalid_client", 7000218,
-				"AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+			s.writeNoClientCredential(w)
 			return
 		}
 		if secret != reg.secret {

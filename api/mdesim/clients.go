@@ -81,3 +81,14 @@ func (s *Sim) writeNoClientCredential(w http.ResponseWriter) {
 	s.writeOAuthError(w, http.StatusUnauthorized, "invalid_client", 7000218,
 		"AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
 }
+
+// publicClientOrError returns the registration of clientID if it may use
+// public-client (delegated) flows, or answers the Entra error and returns nil.
+func (s *Sim) publicClientOrError(w http.ResponseWriter, clientID, tenant string) *registration {
+	reg := s.clientOrError(w, clientID, tenant)
+	if reg != nil && !reg.publicClient {
+		s.writeNoClientCredential(w)
+		return nil
+	}
+	return reg
+}

@@ -90,20 +90,15 @@ func (s *Sim) handleDeviceCode(w http.ResponseWriter, r *http.Request, tenant st
 
 // redeemDeviceCode answers one poll of the device code grant.
 func (s *Sim) redeemDeviceCode(w http.ResponseWriter, form url.Values, tenant string) {
-	clientID := form.Get("client_id")
-	reg := s.clientOrError(w, clientID, tenant)
+	reg := s.publicClientOrError(w, form.Get("client_id"), tenant)
 	if reg == nil {
-		return
-	}
-	if !reg.publicClient {
-		s.writeNoClientCredential(w)
 		return
 	}
 	now := time.Now()
 	s.mu.Lock()
 	dc := s.devices[form.Get("device_code")]
 	state := deviceExpired
-	if dc != nil && strings.EqualFold(dc.clientID, clientID) {
+	if dc != nil && strings.EqualFold(dc.clientID, form.Get("client_id")) {
 		dc.polls++
 		if dc.state == devicePending && s.opts.DeviceCodeApproveAfter > 0 && now.Sub(dc.issued) >= s.opts.DeviceCodeApproveAfter {
 			dc.state = deviceApproved
@@ -147,13 +142,8 @@ func (s *Sim) redeemDeviceCode(w http.ResponseWriter, form url.Values, tenant st
 // redeemRefreshToken answers the refresh token grant with a new access
 // token and a new refresh token (the old one stays valid, as in Entra).
 func (s *Sim) redeemRefreshToken(w http.ResponseWriter, form url.Values, tenant string) {
-	clientID := form.Get("client_id")
-	reg := s.clientOrError(w, clientID, tenant)
+	reg := s.publicClientOrError(w, form.Get("client_id"), tenant)
 	if reg == nil {
-		return
-	}
-	if !reg.publicClient {
-		s.writeNoClientCredential(w)
 		return
 	}
 	now := s.opts.Now()
@@ -165,7 +155,7 @@ func (s *Sim) redeemRefreshToken(w http.ResponseWriter, form url.Values, tenant 
 	}
 	s.mu.Unlock()
 	switch {
-	case !found || !strings.EqualFold(ri.clientID, clientID):
+	case !found || !strings.EqualFold(ri.clientID, form.Get("client_id")):
 		s.writeOAuthError(w, http.StatusBadRequest, "invalid_grant", 9002313,
 			"AADSTS9002313: Invalid request. Request is malformed or invalid.")
 	case !now.Before(ri.expires):
